@@ -1,0 +1,3 @@
+from kyoso.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,139 @@
+"""The ``kyoso`` command: demo, serve, worker, and every management command by its dashed name.
+
+``kyoso import-gtfs feed.zip`` runs ``manage.py import_gtfs feed.zip``; ``python -m kyoso``
+works the same.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+
+USAGE = """usage: kyoso COMMAND [ARGS]
+
+  demo          prepare the embedded database with the demo city and serve it with a worker
+  serve         serve Kyoso over HTTP (--host 127.0.0.1 --port 8000)
+  worker        run background tasks (and the periodic e-mail digest)
+  load-demo     create or refresh the demo cities
+  manage ARGS   any Django management command
+  <command>     any management command by its dashed name, e.g. import-gtfs, ledger
+"""
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kyoso.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(args: Sequence[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kyoso.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kyoso", *args])
+    return 0
+
+
+def _option(args: list[str], name: str, default: str) -> str:
+    if name in args:
+        i = args.index(name)
+        if i + 1 < len(args):
+            return args[i + 1]
+    return default
+
+
+def serve(args: list[str]) -> int:
+    """Serve with gunicorn: threads for I/O, a few processes for the two cores."""
+    host = _option(args, "--host", os.environ.get("KYOSO_HOST", "127.0.0.1"))
+    port = _option(args, "--port", os.environ.get("KYOSO_PORT", "8000"))
+    workers = _option(args, "--workers", os.environ.get("WEB_CONCURRENCY", "2"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kyoso.settings")
+    cmd = [
+        sys.executable, "-m", "gunicorn", "kyoso.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", workers, "--threads", "4",
+        "--access-logfile", "-", "--graceful-timeout", "5",
+    ]  # fmt: skip
+    os.execv(sys.executable, cmd)
+    return 0  # pragma: no cover - execv does not return
+
+
+def worker(args: list[str]) -> int:
+    """Run the task worker; a thread enqueues the e-mail digest once an hour."""
+    _setup()
+    from kyoso.core.tasks import send_digests_task
+
+    def schedule_digests() -> None:
+        while True:
+            try:
+                send_digests_task.enqueue()
+            except Exception as exc:  # a busy database must not stop the worker
+                print(f"digest scheduling failed: {exc}", file=sys.stderr)
+            time.sleep(3600)
+
+    threading.Thread(target=schedule_digests, daemon=True).start()
+    from django.core.management import call_command
+
+    call_command("db_worker", *args)
+    return 0
+
+
+def demo(args: list[str]) -> int:
+    """Migrate, load the demo city, then run the web server, the worker and demo feeds together."""
+    _setup()
+    from django.core.management import call_command, get_commands
+
+    call_command("migrate", "--no-input", verbosity=0)
+    call_command("load_demo")
+    children: list[subprocess.Popen[bytes]] = [
+        subprocess.Popen([sys.executable, "-m", "kyoso", "worker"]),
+    ]
+    if "simulate_transit" in get_commands():
+        children.append(subprocess.Popen([sys.executable, "-m", "kyoso", "simulate-transit"]))
+    port = _option(args, "--port", "8000")
+    print(f"Kyoso is at http://127.0.0.1:{port}/  (Ctrl+C stops everything)", flush=True)
+    server = subprocess.Popen([sys.executable, "-m", "kyoso", "serve", "--port", port])  # noqa: S603
+
+    def stop(*_args: object) -> None:
+        for child in [server, *children]:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0
+    command, rest = args[0], args[1:]
+    if command == "demo":
+        return demo(rest)
+    if command == "serve":
+        return serve(rest)
+    if command == "worker":
+        return worker(rest)
+    if command == "manage":
+        return _manage(rest)
+    return _manage([command.replace("-", "_"), *rest])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

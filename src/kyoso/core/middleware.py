@@ -1,0 +1,44 @@
+"""Request plumbing: the city from the URL, and domain errors turned into 4xx pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kyoso.core.errors import DomainError
+from kyoso.core.selectors import city_get
+
+
+class CityMiddleware:
+    """Sets ``request.city`` for every URL under ``/<city_slug>/``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.city = None  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
+        slug = view_kwargs.get("city_slug")
+        if slug:
+            request.city = city_get(slug)  # type: ignore[attr-defined]
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
+            return render(
+                request,
+                "core/error.html",
+                {"error": exception, "city": getattr(request, "city", None)},
+                status=exception.status,
+            )
+        return None

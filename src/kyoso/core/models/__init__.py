@@ -1,0 +1,23 @@
+from kyoso.core.models.accounts import ApiToken, EmailMode, Membership, Role, User
+from kyoso.core.models.audit import AuditEvent
+from kyoso.core.models.consent import Consent
+from kyoso.core.models.notifications import Notification
+from kyoso.core.models.tenancy import City, CityScopedModel, CityScopedQuerySet, District
+from kyoso.core.models.uploads import Upload, UploadKind
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "City",
+    "CityScopedModel",
+    "CityScopedQuerySet",
+    "Consent",
+    "District",
+    "EmailMode",
+    "Membership",
+    "Notification",
+    "Role",
+    "Upload",
+    "UploadKind",
+    "User",
+]

@@ -1,0 +1,19 @@
+/* Kyoso charts: an ECharts option stored as JSON beside each chart; the same numbers are in a table. */
+(function () {
+  "use strict";
+  function initChart(el) {
+    if (el.dataset.ready) return;
+    var source = document.getElementById(el.dataset.optionId);
+    if (!source) return;
+    el.dataset.ready = "1";
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    var option = JSON.parse(source.textContent);
+    option.textStyle = Object.assign({ fontFamily: getComputedStyle(document.body).fontFamily, fontSize: 14 }, option.textStyle || {});
+    option.aria = { enabled: true };
+    chart.setOption(option);
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  function initAll() { document.querySelectorAll(".chart[data-option-id]").forEach(initChart); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initAll); else initAll();
+  document.addEventListener("htmx:afterSwap", initAll);
+})();

@@ -1,0 +1,218 @@
+"""Pages of the platform core: the city home, "my page", preferences and staff lists."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kyoso.core import selectors, services
+from kyoso.core.access import require_role
+from kyoso.core.context_processors import TEXT_COOKIE
+from kyoso.core.csv_export import csv_response
+from kyoso.core.errors import DomainError
+from kyoso.core.forms import PreferencesForm, SignUpForm
+from kyoso.core.models import City, Role
+from kyoso.core.registry import modules
+
+
+def _city(request: HttpRequest) -> City:
+    return request.city  # type: ignore[attr-defined,no-any-return]
+
+
+def platform_home(request: HttpRequest) -> HttpResponse:
+    cities = list(selectors.cities_list())
+    if len(cities) == 1:
+        return redirect("core:city_home", city_slug=cities[0].slug)
+    return render(request, "core/platform_home.html", {"cities": cities})
+
+
+def city_home(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = _city(request)
+    sections = [s for m in modules() if m.home_section and (s := m.home_section(request, city))]
+    return render(
+        request,
+        "core/city_home.html",
+        {"districts": selectors.districts_of(city), "sections": sections},
+    )
+
+
+def sign_up(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = _city(request)
+    form = SignUpForm(request.POST or None, city=city)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_sign_up(city=city, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            login(request, user, backend="kyoso.core.auth_backends.EmailBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("core:my_page", city_slug=city.slug)
+    return render(request, "core/sign_up.html", {"form": form})
+
+
+@login_required
+def my_page(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = _city(request)
+    user = request.user
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            services.user_update_preferences(user=user, **form.cleaned_data)  # type: ignore[arg-type]
+            messages.success(request, _("Your settings were saved."))
+            return redirect("core:my_page", city_slug=city.slug)
+    else:
+        form = PreferencesForm(
+            initial={
+                "display_name": user.display_name,  # type: ignore[union-attr]
+                "large_text": user.large_text,  # type: ignore[union-attr]
+                "email_mode": user.email_mode,  # type: ignore[union-attr]
+            }
+        )
+    sections = [s for m in modules() if m.mypage_section and (s := m.mypage_section(request, city))]
+    return render(
+        request,
+        "core/my_page.html",
+        {
+            "form": form,
+            "notices": selectors.notifications_of(city=city, user=user)[:20],  # type: ignore[arg-type]
+            "consents": selectors.consents_of(city=city, user=user),  # type: ignore[arg-type]
+            "tokens": user.api_tokens.filter(revoked_at__isnull=True),  # type: ignore[union-attr]
+            "has_totp": user.totpdevice_set.filter(confirmed=True).exists(),  # type: ignore[union-attr]
+            "sections": sections,
+        },
+    )
+
+
+@login_required
+@require_POST
+def notices_read(request: HttpRequest, city_slug: str) -> HttpResponse:
+    services.notification_mark_read(user=request.user)  # type: ignore[arg-type]
+    return redirect("core:my_page", city_slug=city_slug)
+
+
+@login_required
+@require_POST
+def consent_revoke(request: HttpRequest, city_slug: str) -> HttpResponse:
+    count = services.consent_revoke(
+        city=_city(request),
+        user=request.user,  # type: ignore[arg-type]
+        purpose=request.POST.get("purpose", ""),
+        scope=request.POST.get("scope", ""),
+    )
+    if count:
+        messages.success(request, _("Your consent was withdrawn. It takes effect now."))
+    return redirect("core:my_page", city_slug=city_slug)
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest, city_slug: str) -> HttpResponse:
+    try:
+        _token, key = services.api_token_create(
+            user=request.user,  # type: ignore[arg-type]
+            name=request.POST.get("name", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your new API key (shown only once): %(key)s") % {"key": key})
+    return redirect("core:my_page", city_slug=city_slug)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, city_slug: str, token_id: int) -> HttpResponse:
+    services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
+    return redirect("core:my_page", city_slug=city_slug)
+
+
+@require_POST
+def text_size(request: HttpRequest) -> HttpResponse:
+    """Switch large text on or off; kept in a cookie, and on the account when signed in."""
+    large = request.POST.get("size") == "large"
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        TEXT_COOKIE, "large" if large else "normal", max_age=60 * 60 * 24 * 365, samesite="Lax"
+    )
+    if request.user.is_authenticated:
+        services.user_update_preferences(user=request.user, large_text=large)  # type: ignore[arg-type]
+    return response
+
+
+@login_required
+def staff_home(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = _city(request)
+    require_role(request.user, city, Role.STAFF, Role.MODERATOR)
+    return render(request, "core/staff_home.html", {"modules": modules()})
+
+
+@login_required
+def staff_members(request: HttpRequest, city_slug: str) -> HttpResponseBase:
+    city = _city(request)
+    require_role(request.user, city, Role.STAFF)
+    members = selectors.members_of(city, role=request.GET.get("role", ""))
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            f"{city.slug}-members.csv",
+            [_("E-mail"), _("Name"), _("Role"), _("District"), _("Joined")],
+            (
+                (
+                    m.user.email,
+                    m.user.display_name,
+                    m.get_role_display(),
+                    m.district or "",
+                    m.created_at.date(),
+                )
+                for m in members.iterator()
+            ),
+        )
+    return render(
+        request, "core/staff_members.html", {"members": members[:500], "roles": Role.choices}
+    )
+
+
+@login_required
+def staff_audit(request: HttpRequest, city_slug: str) -> HttpResponseBase:
+    city = _city(request)
+    require_role(request.user, city, Role.STAFF, Role.MODERATOR)
+    events = selectors.audit_events_of(city, object_type=request.GET.get("type", ""))
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            f"{city.slug}-audit.csv",
+            [
+                _("Time"),
+                _("Who"),
+                _("On behalf of"),
+                _("Action"),
+                _("Object type"),
+                _("Object id"),
+                _("Object"),
+            ],
+            (
+                (
+                    e.at.isoformat(),
+                    e.actor or "",
+                    e.on_behalf_of or "",
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.object_repr,
+                )
+                for e in events.iterator()
+            ),
+        )
+    return render(request, "core/staff_audit.html", {"events": events[:200]})
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
