@@ -59,7 +59,7 @@ def serve(args: list[str]) -> int:
         "--bind", f"{host}:{port}", "--workers", workers, "--threads", "4",
         "--access-logfile", "-", "--graceful-timeout", "5",
     ]  # fmt: skip
-    os.execv(sys.executable, cmd)
+    os.execv(sys.executable, cmd)  # noqa: S606 - the server replaces this process
     return 0  # pragma: no cover - execv does not return
 
 

@@ -28,3 +28,11 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
+    """Return the e-mail address a sign-in attempt was for, as axes counts failures by it."""
+    value = (credentials or {}).get("username") or (credentials or {}).get("email")
+    if not value and request is not None:
+        value = request.POST.get("username", "")
+    return str(value or "").strip().lower()

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kyoso.core import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cities_and_district_geojson_are_public(client, city):
+    assert client.get("/api/v1/cities").json()[0]["slug"] == "hitachi"
+    geo = client.get("/api/v1/cities/hitachi/districts.geojson").json()
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 3
+    assert client.get("/api/v1/cities/nowhere").status_code == 404
+
+
+def test_me_needs_a_session_or_a_token(client, city, citizen):
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["detail"][0]["code"] == "unauthenticated"
+    _token, key = services.api_token_create(user=citizen, name="script")
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    assert response.json()["memberships"] == [
+        {"city": "hitachi", "role": "citizen", "district": None}
+    ]
+
+
+def test_session_writes_need_the_csrf_token(city, citizen):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(citizen)
+    response = browser.post(
+        "/api/v1/cities/hitachi/me/consents",
+        {"purpose": "points.rewards"},
+        content_type="application/json",
+    )
+    assert response.status_code in (401, 403)
+
+
+def test_consent_through_the_api_with_a_token(client, city, citizen):
+    _token, key = services.api_token_create(user=citizen, name="app")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    response = client.post(
+        "/api/v1/cities/hitachi/me/consents",
+        {"purpose": "points.rewards"},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 201
+    assert client.get("/api/v1/cities/hitachi/me/consents", **auth).json()[0]["revoked_at"] is None
+    response = client.delete("/api/v1/cities/hitachi/me/consents?purpose=points.rewards", **auth)
+    assert response.json() == {"revoked": 1}
+
+
+def test_bad_input_is_a_422_naming_the_field(client, city, citizen):
+    _token, key = services.api_token_create(user=citizen, name="app")
+    response = client.post(
+        "/api/v1/cities/hitachi/me/consents",
+        {"purpose": "Not Allowed!"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "purpose"
+
+
+def test_openapi_schema_is_served(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["info"]["title"] == "Kyoso API"
+    assert "/api/v1/cities" in schema["paths"]
