@@ -1,6 +1,41 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MobilityConfig(AppConfig):
     name = "kyoso.mobility"
     label = "mobility"
+    verbose_name = _("Transport")
+
+    def ready(self) -> None:
+        from kyoso.core.registry import Module, register_module
+        from kyoso.mobility import selectors
+        from kyoso.mobility.sections import home_section
+
+        register_module(
+            Module(
+                app_label=self.label,
+                label=_("Buses and trains"),
+                url_name="mobility:index",
+                description=_("Live departures, a journey planner, taxis and hospital waiting times."),
+                order=40,
+                home_section=home_section,
+                staff_links=(
+                    (_("Timetable feeds (GTFS)"), "mobility:feeds"),
+                    (_("Demand and supply"), "mobility:ridership"),
+                    (_("Waiting times of facilities"), "mobility:crowding"),
+                ),
+            )
+        )
+        try:
+            from kyoso.vision.kpi_providers import register_provider
+        except ImportError:  # the vision app is optional
+            return
+        register_provider(
+            "mobility.ridership", _("Public transport boardings a year"), selectors.ridership_by_year
+        )
+        register_provider(
+            "mobility.punctuality",
+            _("Trips under 3 minutes late (%)"),
+            selectors.punctuality_now,
+        )

@@ -1,6 +1,31 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VoiceConfig(AppConfig):
     name = "kyoso.voice"
     label = "voice"
+    verbose_name = _("Citizen voice")
+
+    def ready(self) -> None:
+        from kyoso.core.registry import Module, register_module
+        from kyoso.voice.views.home import home_section, mypage_section
+
+        register_module(
+            Module(
+                app_label=self.label,
+                label=_("Citizen voice"),
+                url_name="voice:index",
+                description=_("Proposals, conversations, problem reports and workshops."),
+                order=20,
+                home_section=home_section,
+                mypage_section=mypage_section,
+                staff_links=(
+                    (_("Listening dashboard"), "voice:dashboard"),
+                    (_("Problem reports"), "voice:staff_reports"),
+                    (_("Moderation"), "voice:moderation"),
+                    (_("New conversation"), "voice:conversation_new"),
+                    (_("New workshop"), "voice:workshop_new"),
+                ),
+            )
+        )

@@ -16,7 +16,7 @@
     if (el.dataset.ready) return el._kyosoMap;
     el.dataset.ready = "1";
     var center = (el.dataset.center || "36.6,140.65").split(",").map(Number);
-    var map = L.map(el, { keyboard: true, scrollWheelZoom: false }).setView(center, Number(el.dataset.zoom || 11));
+    var map = L.map(el, { keyboard: true, scrollWheelZoom: false, zoomSnap: 0.25 }).setView(center, Number(el.dataset.zoom || 11));
     el._kyosoMap = map;
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
