@@ -160,7 +160,8 @@ LOCALE_PATHS: list[Path] = []  # each app keeps its own catalogue in <app>/local
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Tokyo"
-USE_THOUSAND_SEPARATOR = True
+# Years and ids must not get separators; templates use |intcomma for quantities instead.
+USE_THOUSAND_SEPARATOR = False
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 FORMAT_MODULE_PATH = ["kyoso.core.formats"]
 

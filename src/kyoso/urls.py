@@ -16,10 +16,6 @@ from django.views.static import serve
 
 from kyoso.api import api
 
-RESERVED_SLUGS = frozenset(
-    {"api", "admin", "accounts", "static", "media", "i18n", "prefs", "healthz", "open311"}
-)
-
 
 def _app_urls() -> tuple[list[URLPattern | URLResolver], list[URLPattern | URLResolver]]:
     root: list[URLPattern | URLResolver] = []

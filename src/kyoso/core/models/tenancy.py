@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+# First path segments the platform itself uses; a city cannot take them as its URL name.
+RESERVED_SLUGS = frozenset(
+    {"api", "admin", "accounts", "static", "media", "i18n", "prefs", "healthz", "open311"}
+)
+
+
+def validate_city_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("This URL name is reserved by the platform."))
+
 
 class City(models.Model):
-    slug = models.SlugField(_("URL name"), max_length=40, unique=True)
+    slug = models.SlugField(
+        _("URL name"), max_length=40, unique=True, validators=[validate_city_slug]
+    )
     name_ja = models.CharField(_("name (Japanese)"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=80)
     municipality_code = models.CharField(
