@@ -119,7 +119,7 @@ def browser() -> Iterator[object]:
 def page(browser, live_server):  # type: ignore[no-untyped-def]
     context = browser.new_context(locale="ja-JP", viewport={"width": 1024, "height": 900})
     pg = context.new_page()
-    pg.set_default_timeout(15000)
+    pg.set_default_timeout(60000)  # the first request may import the numeric libraries
     pg.base_url = live_server.url  # type: ignore[attr-defined]
     yield pg
     context.close()

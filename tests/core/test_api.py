@@ -69,3 +69,16 @@ def test_openapi_schema_is_served(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["info"]["title"] == "Kyoso API"
     assert "/api/v1/cities" in schema["paths"]
+
+
+def test_nul_characters_are_refused_before_any_app_sees_them(client, city, citizen):
+    _token, key = services.api_token_create(user=citizen, name="app")
+    response = client.post(
+        "/api/v1/cities/hitachi/me/consents",
+        '{"purpose": "points.rewards", "scope": "a\\u0000b"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 400
+    assert client.get("/api/v1/cities/hitachi%00").status_code in (400, 404)
+    assert client.get("/api/v1/cities?x=%00").status_code == 400

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from kyoso.core.errors import DomainError
@@ -42,3 +42,37 @@ class CityMiddleware:
                 status=exception.status,
             )
         return None
+
+
+class RejectNulMiddleware:
+    """Refuses requests carrying NUL characters, which PostgreSQL cannot store, with a 400.
+
+    Checked once here so that no app can turn such input into a server error.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        body = b""
+        if request.method in {"POST", "PUT", "PATCH"} and not request.content_type.startswith(
+            "multipart/"
+        ):
+            body = request.body
+        if (
+            "%00" in query
+            or "\x00" in query
+            or b"\x00" in body
+            or b"\\u0000" in body
+            or (
+                body
+                and request.content_type == "application/x-www-form-urlencoded"
+                and b"%00" in body
+            )
+        ):
+            return JsonResponse(
+                {"detail": [{"code": "invalid", "message": "NUL characters are not allowed."}]},
+                status=400,
+            )
+        return self.get_response(request)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest
+from django.utils.functional import Promise
 
 from kyoso.core.models import City
 
@@ -20,14 +21,14 @@ Section = Callable[[HttpRequest, City], str | None]
 @dataclass(frozen=True)
 class Module:
     app_label: str
-    label: str  # a lazy translation string
+    label: str | Promise  # a lazy translation string
     url_name: str  # reversed with the city slug
-    description: str = ""
+    description: str | Promise = ""
     order: int = 100
     staff_only: bool = False
     home_section: Section | None = None
     mypage_section: Section | None = None
-    staff_links: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    staff_links: tuple[tuple[str | Promise, str], ...] = field(default_factory=tuple)
 
 
 _modules: dict[str, Module] = {}
