@@ -56,9 +56,8 @@ class RejectNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
         body = b""
-        if request.method in {"POST", "PUT", "PATCH"} and not request.content_type.startswith(
-            "multipart/"
-        ):
+        content_type = request.content_type or ""
+        if request.method in {"POST", "PUT", "PATCH"} and not content_type.startswith("multipart/"):
             body = request.body
         if (
             "%00" in query
