@@ -15,11 +15,13 @@ class EvaluationConfig(AppConfig):
         register_module(
             Module(
                 app_label=self.label,
-                label=_("Results"),
+                label=_("Results"),  # type: ignore[arg-type]
                 url_name="evaluation:index",
-                description=_("How our KPIs are doing, what the measures achieved, and what we decided."),
+                description=_(  # type: ignore[arg-type]
+                    "How our KPIs are doing, what the measures achieved, and what we decided."
+                ),
                 order=15,
-                staff_links=(
+                staff_links=(  # type: ignore[arg-type]
                     (_("Portfolio review"), "evaluation:portfolio"),
                     (_("New effect verification"), "evaluation:verification_new"),
                 ),

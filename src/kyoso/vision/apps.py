@@ -14,12 +14,14 @@ class VisionConfig(AppConfig):
         register_module(
             Module(
                 app_label=self.label,
-                label=_("Vision"),
+                label=_("Vision"),  # type: ignore[arg-type]
                 url_name="vision:index",
-                description=_("Our city in 2050, the targets for 2031 and the measures to get there."),
+                description=_(  # type: ignore[arg-type]
+                    "Our city in 2050, the targets for 2031 and the measures to get there."
+                ),
                 order=10,
                 home_section=home_section,
-                staff_links=(
+                staff_links=(  # type: ignore[arg-type]
                     (_("Vision, themes, KPIs and measures"), "vision:staff"),
                     (_("Upload KPI values (CSV)"), "vision:actuals_import"),
                     (_("共感 by district and age"), "vision:endorsements"),

@@ -1,0 +1,86 @@
+from django.contrib import admin
+
+from kyoso.vision.models import (
+    Endorsement,
+    Kpi,
+    KpiActual,
+    Measure,
+    MeasureCost,
+    MeasureKpiLink,
+    MeasureMilestone,
+    PerspectiveRating,
+    Theme,
+    Vision,
+    VisionComment,
+)
+
+
+@admin.register(Vision)
+class VisionAdmin(admin.ModelAdmin):
+    list_display = ["title_ja", "city", "horizon_year", "target_year"]
+    list_filter = ["city"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name_ja", "code", "parent", "city", "target_year"]
+    list_filter = ["city"]
+    search_fields = ["name_ja", "name_en", "code"]
+
+
+class KpiActualInline(admin.TabularInline):
+    model = KpiActual
+    extra = 0
+    fields = ["year", "month", "value", "note", "source", "provider_name", "entered_by"]
+    raw_id_fields = ["entered_by"]
+
+
+@admin.register(Kpi)
+class KpiAdmin(admin.ModelAdmin):
+    list_display = ["name_ja", "code", "theme", "unit", "direction", "target_year", "source"]
+    list_filter = ["city", "source", "direction"]
+    search_fields = ["name_ja", "name_en", "code"]
+    inlines = [KpiActualInline]
+    raw_id_fields = ["owner"]
+
+
+class MeasureKpiLinkInline(admin.TabularInline):
+    model = MeasureKpiLink
+    extra = 0
+
+
+class MeasureCostInline(admin.TabularInline):
+    model = MeasureCost
+    extra = 0
+
+
+class MeasureMilestoneInline(admin.TabularInline):
+    model = MeasureMilestone
+    extra = 0
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["title_ja", "theme", "status", "start_date", "end_date", "city"]
+    list_filter = ["city", "status"]
+    search_fields = ["title_ja", "title_en"]
+    inlines = [MeasureKpiLinkInline, MeasureCostInline, MeasureMilestoneInline]
+    raw_id_fields = ["owner"]
+
+
+@admin.register(PerspectiveRating)
+class PerspectiveRatingAdmin(admin.ModelAdmin):
+    list_display = ["measure", "axis", "role", "score", "city"]
+    list_filter = ["city", "axis", "role"]
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(admin.ModelAdmin):
+    list_display = ["user", "theme", "district", "age_band", "created_at", "city"]
+    list_filter = ["city", "age_band"]
+
+
+@admin.register(VisionComment)
+class VisionCommentAdmin(admin.ModelAdmin):
+    list_display = ["user", "stance", "theme", "measure", "hidden", "created_at"]
+    list_filter = ["city", "stance", "hidden"]
