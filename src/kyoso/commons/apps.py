@@ -1,6 +1,32 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommonsConfig(AppConfig):
     name = "kyoso.commons"
     label = "commons"
+    verbose_name = _("Commons")
+
+    def ready(self) -> None:
+        from kyoso.commons.views.home import home_section, mypage_section
+        from kyoso.core.registry import Module, register_module
+
+        register_module(
+            Module(
+                app_label=self.label,
+                label=_("Groups, votes and points"),  # type: ignore[arg-type]
+                url_name="commons:index",
+                description=_(  # type: ignore[arg-type]
+                    "Find people to act with, decide together in a way anyone can check, "
+                    "and earn community points if you wish."
+                ),
+                order=40,
+                home_section=home_section,
+                mypage_section=mypage_section,
+                staff_links=(  # type: ignore[arg-type]
+                    (_("Community points"), "commons:staff_points"),
+                    (_("Start a vote"), "commons:decision_new"),
+                    (_("Import a participatory budget (.pb)"), "commons:pb_import"),
+                ),
+            )
+        )

@@ -15,7 +15,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.apps import apps
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
 
 from kyoso.core.models import City, District, Membership, Role, User
 from kyoso.core.voronoi import as_geojson_polygon, voronoi_cells
@@ -196,13 +197,42 @@ def _load_app_content(city: City, seed: int) -> None:
         module.load(city, random.Random(f"{seed}-{config.label}"))
 
 
+def _purge(queryset: models.QuerySet) -> None:
+    """Delete the rows and, first, whatever protects them (audit records included).
+
+    Only the demo cities are ever purged: their history is invented, so nothing is lost.
+    """
+    for _attempt in range(20):
+        try:
+            with transaction.atomic():
+                queryset.delete()
+            return
+        except (ProtectedError, RestrictedError) as exc:
+            blockers = (
+                exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+            )
+            by_model: dict[type[models.Model], list[object]] = {}
+            for obj in blockers:
+                by_model.setdefault(type(obj), []).append(obj.pk)
+            for model, pks in by_model.items():
+                _purge(model._base_manager.filter(pk__in=pks))
+    queryset.delete()
+
+
 def load_demo(*, reset: bool = False) -> list[City]:
     """Return the demo cities, creating them unless the current demo version is loaded."""
     current = City.objects.filter(is_demo=True, rules__demo_version=DEMO_VERSION)
     if not reset and current.count() == 2:
         return list(current.order_by("municipality_code"))
     with transaction.atomic():
-        City.objects.filter(slug__in=["hitachi", "takahagi"]).delete()
+        _purge(City.objects.filter(slug__in=["hitachi", "takahagi"]))
+        # Demo people live only in the demo cities' reserved e-mail domains.
+        _purge(
+            User.objects.filter(
+                models.Q(email__endswith="@hitachi.example")
+                | models.Q(email__endswith="@takahagi.example")
+            )
+        )
         hitachi = City.objects.create(
             slug="hitachi",
             name_ja="日立市",

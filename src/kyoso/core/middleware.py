@@ -60,7 +60,8 @@ class RejectNulMiddleware:
         if request.method in {"POST", "PUT", "PATCH"} and not content_type.startswith("multipart/"):
             body = request.body
         if (
-            "%00" in query
+            "\x00" in request.path
+            or "%00" in query
             or "\x00" in query
             or b"\x00" in body
             or b"\\u0000" in body

@@ -1,0 +1,1 @@
+"""Reads of the commons app, one module per area."""

@@ -1,0 +1,1 @@
+"""Writes of the commons app, one module per area."""

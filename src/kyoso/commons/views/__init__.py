@@ -1,0 +1,1 @@
+"""Pages of the commons app, one module per area."""
