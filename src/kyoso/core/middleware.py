@@ -44,6 +44,9 @@ class CityMiddleware:
         return None
 
 
+TEXT_BODY_TYPES = frozenset({"application/json", "application/x-www-form-urlencoded", "text/plain"})
+
+
 class RejectNulMiddleware:
     """Refuses requests carrying NUL characters, which PostgreSQL cannot store, with a 400.
 
@@ -57,7 +60,8 @@ class RejectNulMiddleware:
         query = request.META.get("QUERY_STRING", "")
         body = b""
         content_type = request.content_type or ""
-        if request.method in {"POST", "PUT", "PATCH"} and not content_type.startswith("multipart/"):
+        # Only text bodies are checked: binary uploads (protobuf feeds, zips) carry NUL bytes.
+        if request.method in {"POST", "PUT", "PATCH"} and content_type in TEXT_BODY_TYPES:
             body = request.body
         if (
             "\x00" in request.path

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -15,15 +17,18 @@ class MobilityConfig(AppConfig):
         register_module(
             Module(
                 app_label=self.label,
-                label=_("Buses and trains"),
+                label=cast(str, _("Buses and trains")),
                 url_name="mobility:index",
-                description=_("Live departures, a journey planner, taxis and hospital waiting times."),
+                description=cast(
+                    str,
+                    _("Live departures, a journey planner, taxis and hospital waiting times."),
+                ),
                 order=40,
                 home_section=home_section,
                 staff_links=(
-                    (_("Timetable feeds (GTFS)"), "mobility:feeds"),
-                    (_("Demand and supply"), "mobility:ridership"),
-                    (_("Waiting times of facilities"), "mobility:crowding"),
+                    (cast(str, _("Timetable feeds (GTFS)")), "mobility:feeds"),
+                    (cast(str, _("Demand and supply")), "mobility:ridership"),
+                    (cast(str, _("Waiting times of facilities")), "mobility:crowding"),
                 ),
             )
         )
@@ -32,7 +37,9 @@ class MobilityConfig(AppConfig):
         except ImportError:  # the vision app is optional
             return
         register_provider(
-            "mobility.ridership", _("Public transport boardings a year"), selectors.ridership_by_year
+            "mobility.ridership",
+            _("Public transport boardings a year"),
+            selectors.ridership_by_year,
         )
         register_provider(
             "mobility.punctuality",

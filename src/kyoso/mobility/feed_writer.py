@@ -1,0 +1,447 @@
+"""Write a validated ``GtfsFeed`` into the database as one new feed version, in bulk.
+
+Called by ``services.feed_import`` inside its transaction; nothing here checks the feed (the
+pure reader already did) or decides which feed is active.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+from django.db import connection, models
+
+from kyoso.core.models import City
+from kyoso.mobility.gtfs_feed import GtfsFeed
+from kyoso.mobility.gtfs_records import Translation as TranslationRecord
+from kyoso.mobility.gtfs_validation import Problem
+from kyoso.mobility.models import (
+    Agency,
+    Calendar,
+    CalendarDate,
+    FareAttribute,
+    FareRule,
+    Feed,
+    Route,
+    ShapePoint,
+    Stop,
+    StopTime,
+    Transfer,
+    Translation,
+    Trip,
+)
+
+BATCH = 5000
+# Child tables first, so a replaced feed is deleted with one statement per table.
+FEED_TABLES: tuple[type[models.Model], ...] = (
+    StopTime,
+    ShapePoint,
+    Transfer,
+    FareRule,
+    FareAttribute,
+    Translation,
+    CalendarDate,
+    Calendar,
+    Trip,
+    Route,
+    Stop,
+    Agency,
+)
+
+
+def _bulk(model: type[models.Model], rows: Sequence[models.Model]) -> None:
+    if rows:
+        model.objects.bulk_create(rows, batch_size=BATCH)  # type: ignore[attr-defined]
+
+
+class _Names:
+    """Translations indexed both ways: (table, field, record_id) and the old (value) layout."""
+
+    def __init__(self, records: Iterable[TranslationRecord]) -> None:
+        self.by_record: dict[tuple[str, str, str], dict[str, str]] = defaultdict(dict)
+        self.by_value: dict[str, dict[str, str]] = defaultdict(dict)
+        for t in records:
+            if t.table_name and t.record_id:
+                key = (t.table_name, t.field_name or "", t.record_id)
+                self.by_record[key][t.language] = t.translation
+            else:
+                self.by_value[t.field_value][t.language] = t.translation
+
+    def of(self, table: str, field: str, record_id: str, value: str) -> dict[str, str]:
+        found = dict(self.by_value.get(value, {}))
+        found.update(self.by_record.get((table, field, record_id), {}))
+        return found
+
+
+# Ids longer than their column would be cut and could then collide: such a feed is rejected.
+ID_LIMITS: tuple[tuple[str, str, str, int], ...] = (
+    ("agencies", "agency.txt", "agency_id", 100),
+    ("stops", "stops.txt", "stop_id", 100),
+    ("routes", "routes.txt", "route_id", 100),
+    ("trips", "trips.txt", "trip_id", 150),
+    ("trips", "trips.txt", "service_id", 100),
+    ("trips", "trips.txt", "shape_id", 100),
+    ("calendars", "calendar.txt", "service_id", 100),
+    ("calendar_dates", "calendar_dates.txt", "service_id", 100),
+    ("fare_attributes", "fare_attributes.txt", "fare_id", 100),
+)
+
+
+def storage_problems(feed: GtfsFeed) -> list[Problem]:
+    """Return errors for values this database cannot hold (ids too long, NUL characters)."""
+    problems = []
+    for table, file, field, limit in ID_LIMITS:
+        for record in getattr(feed, table):
+            value = getattr(record, field, "") or ""
+            if len(value) > limit or "\x00" in value:
+                problems.append(
+                    Problem("error", file, record.line, field, f"longer than {limit} characters")
+                )
+    return problems
+
+
+def write_feed(*, city: City, feed_row: Feed, feed: GtfsFeed) -> dict[str, int]:
+    """Return row counts per table after inserting every record of ``feed`` under ``feed_row``."""
+    common: dict[str, Any] = {"city": city, "feed": feed_row}
+    names = _Names(feed.translations)
+    jp_agency = {a.agency_id: a for a in feed.agencies_jp}
+    _bulk(
+        Agency,
+        [
+            Agency(
+                **common,
+                agency_id=a.agency_id,
+                name=a.name[:200],
+                url=a.url[:300],
+                timezone=(a.timezone or "Asia/Tokyo")[:40],
+                lang=a.lang[:10],
+                phone=a.phone[:40],
+                extra={
+                    **a.extra,
+                    **(
+                        {
+                            "official_name": jp_agency[a.agency_id].official_name,
+                            "zip_number": jp_agency[a.agency_id].zip_number,
+                            "address": jp_agency[a.agency_id].address,
+                            "president_pos": jp_agency[a.agency_id].president_pos,
+                            "president_name": jp_agency[a.agency_id].president_name,
+                        }
+                        if a.agency_id in jp_agency
+                        else {}
+                    ),
+                },
+            )
+            for a in feed.agencies
+        ],
+    )
+    stop_pk = _write_stops(common, feed, names)
+    routes_jp = {r.route_id: r for r in feed.routes_jp}
+    route_rows = []
+    for r in feed.routes:
+        jp = dict(r.extra)
+        if r.route_id in routes_jp:
+            rj = routes_jp[r.route_id]
+            jp.update(
+                update_date=rj.update_date,
+                origin_stop=rj.origin_stop,
+                via_stop=rj.via_stop,
+                destination_stop=rj.destination_stop,
+            )
+        tr = names.of("routes", "route_long_name", r.route_id, r.long_name)
+        route_rows.append(
+            Route(
+                **common,
+                route_id=r.route_id,
+                agency_id=r.agency_id,
+                short_name=r.short_name[:100],
+                long_name=r.long_name[:300],
+                long_name_en=tr.get("en", "")[:300],
+                route_type=r.route_type,
+                color=r.color[:6],
+                text_color=r.text_color[:6],
+                jp=jp,
+            )
+        )
+    _bulk(Route, route_rows)
+    route_pk = {r.route_id: r.pk for r in route_rows}
+
+    st = feed.stop_times
+    n_trips = len(feed.trips)
+    first = np.full(n_trips, 2**31 - 1, dtype=np.int64)
+    last = np.full(n_trips, -1, dtype=np.int64)
+    if len(st.trip_index):
+        np.minimum.at(first, st.trip_index, st.departure)
+        np.maximum.at(last, st.trip_index, st.arrival)
+    trip_rows = [
+        Trip(
+            **common,
+            trip_id=t.trip_id,
+            route_id=route_pk[t.route_id],
+            service_id=t.service_id,
+            headsign=t.headsign[:200],
+            direction_id=t.direction_id,
+            shape_id=t.shape_id,
+            wheelchair_accessible=t.wheelchair_accessible,
+            first_departure=int(first[i]) if last[i] >= 0 else 0,
+            last_arrival=int(last[i]) if last[i] >= 0 else 0,
+            extra=t.extra,
+        )
+        for i, t in enumerate(feed.trips)
+    ]
+    _bulk(Trip, trip_rows)
+    trip_pk = np.array([t.pk for t in trip_rows], dtype=np.int64)
+    _write_stop_times(city, feed_row, feed, trip_pk, stop_pk)
+
+    _bulk(
+        Calendar,
+        [
+            Calendar(
+                **common,
+                service_id=c.service_id,
+                monday=c.weekdays[0],
+                tuesday=c.weekdays[1],
+                wednesday=c.weekdays[2],
+                thursday=c.weekdays[3],
+                friday=c.weekdays[4],
+                saturday=c.weekdays[5],
+                sunday=c.weekdays[6],
+                start_date=c.start_date or date.min,
+                end_date=c.end_date or date.max,
+            )
+            for c in feed.calendars
+        ],
+    )
+    _bulk(
+        CalendarDate,
+        [
+            CalendarDate(
+                **common, service_id=d.service_id, date=d.date, exception_type=d.exception_type
+            )
+            for d in feed.calendar_dates
+            if d.date is not None
+        ],
+    )
+    shapes = feed.extra_tables.get("shapes", [])
+    raw_insert(
+        ShapePoint,
+        ("city_id", "feed_id", "shape_id", "sequence", "lat", "lon", "dist_traveled"),
+        [
+            (
+                city.pk,
+                feed_row.pk,
+                sh["shape_id"],
+                int(sh["shape_pt_sequence"]),
+                float(sh["shape_pt_lat"]),
+                float(sh["shape_pt_lon"]),
+                float(sh["shape_dist_traveled"]) if sh.get("shape_dist_traveled") else None,
+            )
+            for sh in _valid_shapes(shapes)
+        ],
+    )
+    _bulk(
+        FareAttribute,
+        [
+            FareAttribute(
+                **common,
+                fare_id=f.fare_id,
+                price=f.price,
+                currency_type=f.currency_type or "JPY",
+                payment_method=f.payment_method,
+                transfers=f.transfers,
+                agency_id=f.agency_id,
+                transfer_duration=f.transfer_duration,
+            )
+            for f in feed.fare_attributes
+        ],
+    )
+    raw_insert(
+        FareRule,
+        ("city_id", "feed_id", "fare_id", "route_id", "origin_id", "destination_id", "contains_id"),
+        [
+            (
+                city.pk,
+                feed_row.pk,
+                f.fare_id,
+                f.route_id,
+                f.origin_id,
+                f.destination_id,
+                f.contains_id,
+            )
+            for f in feed.fare_rules
+        ],
+    )
+    _bulk(
+        Transfer,
+        [
+            Transfer(
+                **common,
+                from_stop_id=t.from_stop_id,
+                to_stop_id=t.to_stop_id,
+                transfer_type=t.transfer_type,
+                min_transfer_time=t.min_transfer_time,
+            )
+            for t in feed.transfers
+        ],
+    )
+    _bulk(
+        Translation,
+        [
+            Translation(
+                **common,
+                table_name=t.table_name or "",
+                field_name=t.field_name or "",
+                language=t.language[:20],
+                translation=t.translation[:300],
+                record_id=t.record_id[:150],
+                record_sub_id=t.record_sub_id[:150],
+                field_value=t.field_value[:300],
+            )
+            for t in feed.translations
+        ],
+    )
+    return {
+        "agencies": len(feed.agencies),
+        "stops": len(feed.stops),
+        "routes": len(feed.routes),
+        "trips": n_trips,
+        "stop_times": len(st.trip_index),
+        "calendars": len(feed.calendars),
+        "calendar_dates": len(feed.calendar_dates),
+        "shape_points": len(shapes),
+        "fares": len(feed.fare_attributes),
+        "translations": len(feed.translations),
+    }
+
+
+def _valid_shapes(rows: list[dict[str, str]]) -> Iterable[dict[str, str]]:
+    seen: set[tuple[str, int]] = set()
+    for s in rows:
+        try:
+            key = (s["shape_id"], int(s["shape_pt_sequence"]))
+            float(s["shape_pt_lat"]), float(s["shape_pt_lon"])
+        except (KeyError, ValueError):
+            continue  # shapes are drawing aids; a bad point is skipped, not fatal
+        if key not in seen:
+            seen.add(key)
+            yield s
+
+
+def _write_stops(common: dict[str, Any], feed: GtfsFeed, names: _Names) -> np.ndarray:
+    """Insert stops parents first; return the primary key of each stop by its feed index."""
+    pks = np.zeros(len(feed.stops), dtype=np.int64)
+    index = feed.stop_by_id()
+    pending = list(range(len(feed.stops)))
+    created: dict[str, int] = {}
+    while pending:
+        ready = [
+            i
+            for i in pending
+            if not feed.stops[i].parent_station
+            or feed.stops[i].parent_station in created
+            or feed.stops[i].parent_station not in index
+        ]
+        if not ready:  # a parent cycle: write the rest without parents
+            ready = pending
+        rows = []
+        for i in ready:
+            s = feed.stops[i]
+            tr = names.of("stops", "stop_name", s.stop_id, s.name)
+            rows.append(
+                Stop(
+                    **common,
+                    stop_id=s.stop_id,
+                    name=s.name[:200],
+                    name_en=tr.get("en", "")[:200],
+                    translations=tr,
+                    lat=s.lat,
+                    lon=s.lon,
+                    location_type=s.location_type,
+                    parent_id=created.get(s.parent_station),
+                    wheelchair_boarding=s.wheelchair_boarding,
+                    zone_id=s.zone_id[:100],
+                    platform_code=s.platform_code[:40],
+                    extra=s.extra,
+                )
+            )
+        _bulk(Stop, rows)
+        for i, row in zip(ready, rows, strict=True):
+            pks[i] = row.pk
+            created[row.stop_id] = row.pk
+        done = set(ready)
+        pending = [i for i in pending if i not in done]
+    return pks
+
+
+def _write_stop_times(
+    city: City, feed_row: Feed, feed: GtfsFeed, trip_pk: np.ndarray, stop_pk: np.ndarray
+) -> None:
+    st = feed.stop_times
+    trips = trip_pk[st.trip_index].tolist()
+    stops = stop_pk[st.stop_index].tolist()
+    seq, arr, dep = st.stop_sequence.tolist(), st.arrival.tolist(), st.departure.tolist()
+    pick, drop = st.pickup_type.tolist(), st.drop_off_type.tolist()
+    columns = (
+        "city_id",
+        "feed_id",
+        "trip_id",
+        "stop_id",
+        "stop_sequence",
+        "arrival",
+        "departure",
+        "pickup_type",
+        "drop_off_type",
+        "headsign",
+    )
+    rows = [
+        (
+            city.pk,
+            feed_row.pk,
+            trips[k],
+            stops[k],
+            seq[k],
+            max(arr[k], 0),
+            max(dep[k], 0),
+            pick[k],
+            drop[k],
+            st.stop_headsign[k][:200],
+        )
+        for k in range(len(trips))
+    ]
+    raw_insert(StopTime, columns, rows)
+
+
+def raw_insert(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[object]]
+) -> None:
+    """Insert plain tuples without building a model per row: COPY on PostgreSQL, else executemany.
+
+    Used for the large tables (stop times, shape points), where Django's per-field preparation
+    in ``bulk_create`` costs far more than the database does.
+    """
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - names are ours
+        for lo in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[lo : lo + BATCH])  # type: ignore[arg-type]
+
+
+def delete_feed_rows(feed_row: Feed) -> None:
+    """Return None after deleting every timetable row of ``feed_row`` (the row itself stays)."""
+    # A raw DELETE per table: Django's collector would load every row when any app listens to
+    # delete signals, and timetable rows have no behaviour on deletion.
+    for model in FEED_TABLES:
+        qs = model.objects.filter(feed=feed_row)  # type: ignore[attr-defined]
+        qs._raw_delete(qs.db)

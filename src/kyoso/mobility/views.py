@@ -1,0 +1,279 @@
+"""Pages of the mobility app: stops and live departures, sign mode, map, journeys, staff tools."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from kyoso.core.access import has_role, require_role
+from kyoso.core.http import AuthedCityRequest, CityRequest
+from kyoso.core.models import City, Role
+from kyoso.mobility import gtfs_rt, selectors, services
+from kyoso.mobility.forms import (
+    CrowdingForm,
+    FeedUploadForm,
+    JourneyForm,
+    RidershipUploadForm,
+    StopSearchForm,
+    SupplyDemandForm,
+)
+from kyoso.mobility.models import Stop
+
+SIGN_REFRESH_SECONDS = 30
+
+
+def index(request: CityRequest, city_slug: str) -> HttpResponse:
+    city = request.city
+    form = StopSearchForm(request.GET or None)
+    stops = selectors.stops_search(city, form.cleaned_data["q"]) if form.is_valid() else []
+    feeds = selectors.active_feeds(city)
+    return render(
+        request,
+        "mobility/index.html",
+        {
+            "form": form,
+            "stops": stops,
+            "searched": form.is_bound,
+            "feeds": feeds,
+            "is_demo": any(f.is_demo for f in feeds),
+            "alerts": selectors.alerts_live(city),
+            "facilities": selectors.facilities_now(city),
+            "can_manage": has_role(request.user, city, Role.OPERATOR, Role.STAFF),
+        },
+    )
+
+
+def _stop_context(request: CityRequest, stop: Stop) -> dict[str, object]:
+    city = request.city
+    departures = selectors.departures_at(city, stop)
+    gtfs_ids = selectors.stop_gtfs_ids(stop)
+    return {
+        "stop": stop,
+        "departures": departures,
+        "updated": timezone.now(),
+        "alerts": selectors.alerts_live(
+            city, stop_ids=gtfs_ids, route_ids=sorted({d.route_id for d in departures})
+        ),
+        "facilities": selectors.facilities_at_stop(city, gtfs_ids),
+    }
+
+
+def stop_detail(request: CityRequest, city_slug: str, stop_pk: int) -> HttpResponse:
+    stop = selectors.stop_get(request.city, stop_pk)
+    context = _stop_context(request, stop)
+    if stop.lat is not None and stop.lon is not None:
+        context["taxis"] = selectors.taxis_near(request.city, stop.lat, stop.lon)
+    return render(request, "mobility/stop.html", context)
+
+
+def stop_departures(request: CityRequest, city_slug: str, stop_pk: int) -> HttpResponse:
+    """The departures table alone, for htmx to refresh in place."""
+    stop = selectors.stop_get(request.city, stop_pk)
+    return render(request, "mobility/_departures.html", _stop_context(request, stop))
+
+
+def stop_sign(request: CityRequest, city_slug: str, stop_pk: int) -> HttpResponse:
+    """Large-text sign for screens at stops, hospitals and community centres; refreshes itself."""
+    stop = selectors.stop_get(request.city, stop_pk)
+    context = _stop_context(request, stop)
+    context["departures"] = context["departures"][:6]  # type: ignore[index]
+    context["refresh"] = SIGN_REFRESH_SECONDS
+    return render(request, "mobility/sign.html", context)
+
+
+@require_GET
+def vehicles_geojson(request: CityRequest, city_slug: str) -> JsonResponse:
+    response = JsonResponse(selectors.vehicles_geojson(request.city))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def stops_geojson(request: CityRequest, city_slug: str) -> JsonResponse:
+    return JsonResponse(selectors.stops_geojson(request.city))
+
+
+def _gtfs_rt(request: CityRequest, include: str) -> HttpResponse:
+    snapshot = selectors.realtime_snapshot(request.city)
+    if request.GET.get("format") == "json":
+        data = snapshot.as_dict()
+        keep = {"trip_updates": "trip_updates", "vehicles": "vehicles", "alerts": "alerts"}[include]
+        return JsonResponse({"timestamp": data["timestamp"], keep: data[keep]})
+    response = HttpResponse(
+        gtfs_rt.build_feed(snapshot, include=include), content_type="application/x-protobuf"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def gtfs_rt_trip_updates(request: CityRequest, city_slug: str) -> HttpResponse:
+    return _gtfs_rt(request, "trip_updates")
+
+
+@require_GET
+def gtfs_rt_vehicles(request: CityRequest, city_slug: str) -> HttpResponse:
+    return _gtfs_rt(request, "vehicles")
+
+
+@require_GET
+def gtfs_rt_alerts(request: CityRequest, city_slug: str) -> HttpResponse:
+    return _gtfs_rt(request, "alerts")
+
+
+def _resolve(city: City, text: str) -> Stop | None:
+    if text.startswith("#") and text[1:].isdigit():
+        return Stop.objects.filter(city=city, pk=int(text[1:]), feed__is_active=True).first()
+    found = selectors.stops_search(city, text, limit=1)
+    return found[0] if found else None
+
+
+def journey(request: CityRequest, city_slug: str) -> HttpResponse:
+    city = request.city
+    tz = ZoneInfo(city.time_zone)
+    now = timezone.localtime(timezone=tz)
+    initial = {
+        "date": now.date(),
+        "time": now.time().replace(second=0, microsecond=0),
+        "origin": request.GET.get("origin", ""),
+    }
+    # A link from a stop page fills in the origin only; that is not yet a search.
+    form = JourneyForm(request.GET if "destination" in request.GET else None, initial=initial)
+    context: dict[str, object] = {"form": form, "results": None}
+    if form.is_valid():
+        data = form.cleaned_data
+        if abs((data["date"] - now.date()).days) > 366:
+            form.add_error("date", _("Choose a date within a year of today."))
+            return render(request, "mobility/journey.html", context)
+        origin, destination = _resolve(city, data["origin"]), _resolve(city, data["destination"])
+        if origin is None:
+            form.add_error("origin", _("No stop or station found with this name."))
+        if destination is None:
+            form.add_error("destination", _("No stop or station found with this name."))
+        if origin is not None and destination is not None:
+            depart = datetime.combine(data["date"], data["time"], tzinfo=tz)
+            until = (
+                datetime.combine(data["date"], data["until"], tzinfo=tz) if data["until"] else None
+            )
+            if until is not None and until <= depart:
+                until = None
+            from kyoso.mobility import planner
+
+            results = planner.plan(
+                city=city,
+                origin=origin,
+                destination=destination,
+                depart_at=depart,
+                until=until,
+                max_transfers=data["max_transfers"],
+                wheelchair=data["wheelchair"],
+            )
+            gtfs_ids = [destination.stop_id, *[c.stop_id for c in destination.children.all()]]
+            context.update(
+                results=results,
+                origin=origin,
+                destination=destination,
+                destination_facilities=selectors.facilities_at_stop(city, gtfs_ids),
+            )
+    return render(request, "mobility/journey.html", context)
+
+
+def stop_names(request: CityRequest, city_slug: str) -> JsonResponse:
+    """Stop names for the search boxes' suggestions (name, English name, id)."""
+    stops = selectors.stops_search(request.city, request.GET.get("q", ""), limit=10)
+    return JsonResponse(
+        {"stops": [{"id": s.pk, "name": s.name, "name_en": s.name_en} for s in stops]}
+    )
+
+
+@login_required
+def feeds(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
+    city = request.city
+    require_role(request.user, city, *services.FEED_ROLES)
+    form = FeedUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = services.feed_upload(
+            city=city,
+            actor=request.user,
+            name=upload.name,
+            data=upload.read(),
+            operator_name=form.cleaned_data["operator_name"],
+        )
+    return render(
+        request,
+        "mobility/feeds.html",
+        {"form": form, "result": result, "feeds": selectors.feeds_of(city)[:50]},
+    )
+
+
+@login_required
+def crowding(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
+    city = request.city
+    require_role(request.user, city, *services.CROWDING_ROLES)
+    facilities = selectors.facilities_now(city)
+    form = CrowdingForm(request.POST or None)
+    choice: forms.ChoiceField = form.fields["facility"]  # type: ignore[assignment]
+    choice.choices = [(f.facility.code, f.facility.name) for f in facilities]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.facility_status_publish(
+            city=city,
+            actor=request.user,
+            facility_code=data["facility"],
+            waiting_minutes=data["waiting_minutes"],
+            crowding=data["crowding"],
+            note=data["note"],
+            valid_minutes=data["valid_minutes"],
+        )
+        return redirect(reverse("mobility:crowding", args=[city.slug]) + "?saved=1")
+    return render(
+        request,
+        "mobility/crowding.html",
+        {"form": form, "facilities": facilities, "saved": "saved" in request.GET},
+    )
+
+
+@login_required
+def ridership(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
+    city = request.city
+    require_role(request.user, city, Role.OPERATOR, Role.STAFF)
+    upload = RidershipUploadForm(request.POST or None, request.FILES or None)
+    imported = None
+    if request.method == "POST" and upload.is_valid():
+        imported = services.ridership_import(
+            city=city, actor=request.user, data=upload.cleaned_data["file"].read()
+        )
+    today = timezone.localdate()
+    period = SupplyDemandForm(
+        request.GET or None,
+        initial={"start": today - timedelta(days=28), "end": today, "capacity": 60},
+    )
+    if period.is_valid():
+        start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+        capacity = period.cleaned_data["capacity"]
+    else:
+        start, end, capacity = today - timedelta(days=28), today, 60
+    rows = selectors.supply_demand(city, start=start, end=end, capacity=capacity)
+    return render(
+        request,
+        "mobility/ridership.html",
+        {
+            "upload": upload,
+            "period": period,
+            "imported": imported,
+            "rows": rows,
+            "over": sum(1 for r in rows if r.state == "over"),
+            "empty": sum(1 for r in rows if r.state == "empty"),
+        },
+    )

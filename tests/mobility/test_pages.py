@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kyoso.mobility.models import Stop
+from tests.mobility.factories import FacilityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_index_search_and_map(client, city, tiny_feed, django_assert_max_num_queries):
+    url = reverse("mobility:index", args=[city.slug])
+    with django_assert_max_num_queries(12):
+        response = client.get(url, {"q": "病院"})
+    assert response.status_code == 200
+    assert "病院前" in response.content.decode()
+    assert 'data-refresh="15"' in response.content.decode()
+
+
+def test_stop_page_and_sign_mode(client, city, tiny_feed, django_assert_max_num_queries):
+    FacilityFactory(city=city)
+    stop = Stop.objects.get(feed=tiny_feed, stop_id="S3")
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("mobility:stop", args=[city.slug, stop.pk]))
+    assert response.status_code == 200
+    assert 'hx-trigger="every 30s"' in response.content.decode()
+    sign = client.get(reverse("mobility:sign", args=[city.slug, stop.pk]))
+    assert 'http-equiv="refresh"' in sign.content.decode()
+    partial = client.get(reverse("mobility:stop_departures", args=[city.slug, stop.pk]))
+    assert "<table" in partial.content.decode()
+
+
+def test_journey_page_shows_legs(client, city, tiny_feed):
+    response = client.get(
+        reverse("mobility:journey", args=[city.slug]),
+        {"origin": "中央駅", "destination": "病院前", "date": (timezone.localdate() + timedelta(days=30)).isoformat(), "time": "07:30",
+         "max_transfers": "2"},
+    )  # fmt: skip
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "08:00" in body and "08:20" in body
+    unknown = client.get(
+        reverse("mobility:journey", args=[city.slug]),
+        {"origin": "どこにもない", "destination": "病院前", "date": (timezone.localdate() + timedelta(days=30)).isoformat(), "time": "07:30",
+         "max_transfers": "2"},
+    )  # fmt: skip
+    assert "errorlist" in unknown.content.decode() or "aria-invalid" in unknown.content.decode()
+
+
+def test_staff_pages_need_roles(client, city, citizen, staff, operator_user, clinic, tiny_feed):
+    client.force_login(citizen)
+    for name in ("feeds", "crowding", "ridership"):
+        assert client.get(reverse(f"mobility:{name}", args=[city.slug])).status_code == 403
+    client.force_login(operator_user)
+    assert client.get(reverse("mobility:feeds", args=[city.slug])).status_code == 200
+    assert client.get(reverse("mobility:ridership", args=[city.slug])).status_code == 200
+    client.force_login(clinic)
+    facility = FacilityFactory(city=city)
+    response = client.post(
+        reverse("mobility:crowding", args=[city.slug]),
+        {
+            "facility": facility.code,
+            "waiting_minutes": "35",
+            "crowding": "high",
+            "valid_minutes": "60",
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_gtfs_rt_endpoints_serve_protobuf(client, city):
+    for name in ("gtfs_rt_trip_updates", "gtfs_rt_vehicles", "gtfs_rt_alerts"):
+        response = client.get(reverse(f"mobility:{name}", args=[city.slug]))
+        assert response["Content-Type"] == "application/x-protobuf"
