@@ -14,13 +14,13 @@ class VoiceConfig(AppConfig):
         register_module(
             Module(
                 app_label=self.label,
-                label=_("Citizen voice"),
+                label=_("Citizen voice"),  # type: ignore[arg-type]
                 url_name="voice:index",
-                description=_("Proposals, conversations, problem reports and workshops."),
+                description=_("Proposals, conversations, problem reports and workshops."),  # type: ignore[arg-type]
                 order=20,
                 home_section=home_section,
                 mypage_section=mypage_section,
-                staff_links=(
+                staff_links=(  # type: ignore[arg-type]
                     (_("Listening dashboard"), "voice:dashboard"),
                     (_("Problem reports"), "voice:staff_reports"),
                     (_("Moderation"), "voice:moderation"),

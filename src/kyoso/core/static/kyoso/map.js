@@ -25,6 +25,8 @@
     function load(url, style) {
       return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
         var layer = L.geoJSON(data, {
+          // On a map where people pick a point, outlines must not swallow the click.
+          interactive: !el.dataset.pick,
           style: function () { return style; },
           pointToLayer: function (feature, latlng) {
             var p = feature.properties || {};

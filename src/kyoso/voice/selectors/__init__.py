@@ -1,0 +1,1 @@
+"""Reads of the voice app (see the submodules)."""

@@ -1,0 +1,86 @@
+"""Writes of the voice app, one use case per function (see the submodules)."""
+
+from kyoso.voice.services.comments import (
+    appeal_create,
+    appeal_decide,
+    comment_create,
+    comment_edit,
+    content_flag,
+    content_hide,
+    content_restore,
+    flag_dismiss,
+)
+from kyoso.voice.services.common import RateLimitedError, rate_limit_check
+from kyoso.voice.services.conversations import (
+    conversation_create,
+    conversation_import_polis,
+    conversation_map_compute,
+    conversation_set_open,
+    participant_for,
+    statement_add,
+    statement_moderate,
+    vote_cast,
+)
+from kyoso.voice.services.proposals import (
+    proposal_create,
+    proposal_follow,
+    proposal_link_measure,
+    proposal_respond,
+    proposal_support,
+    proposal_unsupport,
+)
+from kyoso.voice.services.reports import (
+    open311_authenticate,
+    open311_client_create,
+    report_add_note,
+    report_assign,
+    report_create,
+)
+from kyoso.voice.services.workshops import (
+    idea_add_dots,
+    idea_record,
+    idea_vote,
+    workshop_create,
+    workshop_register,
+    workshop_summarize,
+    workshop_unregister,
+)
+
+__all__ = [
+    "RateLimitedError",
+    "appeal_create",
+    "appeal_decide",
+    "comment_create",
+    "comment_edit",
+    "content_flag",
+    "content_hide",
+    "content_restore",
+    "conversation_create",
+    "conversation_import_polis",
+    "conversation_map_compute",
+    "conversation_set_open",
+    "flag_dismiss",
+    "idea_add_dots",
+    "idea_record",
+    "idea_vote",
+    "open311_authenticate",
+    "open311_client_create",
+    "participant_for",
+    "proposal_create",
+    "proposal_follow",
+    "proposal_link_measure",
+    "proposal_respond",
+    "proposal_support",
+    "proposal_unsupport",
+    "rate_limit_check",
+    "report_add_note",
+    "report_assign",
+    "report_create",
+    "statement_add",
+    "statement_moderate",
+    "vote_cast",
+    "workshop_create",
+    "workshop_register",
+    "workshop_summarize",
+    "workshop_unregister",
+]

@@ -1,0 +1,1 @@
+"""Pages of the voice app (see the submodules)."""
