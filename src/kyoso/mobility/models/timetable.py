@@ -182,6 +182,9 @@ class StopTime(FeedRow):
         ]
         indexes = [models.Index(fields=["stop", "departure"])]
 
+    def __str__(self) -> str:
+        return f"{self.trip_id} #{self.stop_sequence}"
+
 
 class Calendar(FeedRow):
     service_id = models.CharField(max_length=100)
@@ -201,6 +204,9 @@ class Calendar(FeedRow):
                 fields=["city", "feed", "service_id"], name="mobility_calendar_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return self.service_id
 
     @property
     def weekdays(self) -> tuple[bool, ...]:
@@ -227,6 +233,9 @@ class CalendarDate(FeedRow):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.date}"
+
 
 class ShapePoint(FeedRow):
     shape_id = models.CharField(max_length=100)
@@ -241,6 +250,9 @@ class ShapePoint(FeedRow):
                 fields=["city", "feed", "shape_id", "sequence"], name="mobility_shape_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.shape_id} #{self.sequence}"
 
 
 class FareAttribute(FeedRow):
@@ -257,6 +269,9 @@ class FareAttribute(FeedRow):
             models.UniqueConstraint(fields=["city", "feed", "fare_id"], name="mobility_fare_unique")
         ]
 
+    def __str__(self) -> str:
+        return self.fare_id
+
 
 class FareRule(FeedRow):
     fare_id = models.CharField(max_length=100)
@@ -268,12 +283,18 @@ class FareRule(FeedRow):
     class Meta:
         indexes = [models.Index(fields=["feed", "origin_id", "destination_id"])]
 
+    def __str__(self) -> str:
+        return self.fare_id
+
 
 class Transfer(FeedRow):
     from_stop_id = models.CharField(max_length=100)
     to_stop_id = models.CharField(max_length=100)
     transfer_type = models.PositiveSmallIntegerField(default=0)
     min_transfer_time = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.from_stop_id} → {self.to_stop_id}"
 
 
 class Translation(FeedRow):
@@ -286,3 +307,6 @@ class Translation(FeedRow):
     record_id = models.CharField(max_length=150, blank=True)
     record_sub_id = models.CharField(max_length=150, blank=True)
     field_value = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.translation}"
