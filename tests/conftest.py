@@ -123,3 +123,18 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     pg.base_url = live_server.url  # type: ignore[attr-defined]
     yield pg
     context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_connections(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Let PostgreSQL drop the throwaway test database even if a server thread kept a connection."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
