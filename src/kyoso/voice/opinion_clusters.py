@@ -15,7 +15,6 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial import cKDTree
-from sklearn.metrics import silhouette_score
 
 BIN_ABOVE = 5_000  # participants above which base k-means runs on a grid summary
 GRID = 256  # cells per axis of that grid
@@ -159,6 +158,9 @@ def choose_groups(
     top_k = min(max_k, 2 + n // 12, n - 1)
     clusterings: dict[int, NDArray[np.float64]] = {}
     labels_by_k: dict[int, NDArray[np.int64]] = {}
+    # Imported here: scikit-learn costs seconds at start-up and only map updates need it.
+    from sklearn.metrics import silhouette_score
+
     silhouettes: dict[int, float] = {}
     for k in range(2, top_k + 1):
         init = (previous or {}).get(k)

@@ -18,7 +18,6 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.sparse.linalg import LinearOperator, eigsh
-from sklearn.utils.extmath import randomized_svd
 
 # Below this many cells a dense SVD is cheap and exact.
 DENSE_CELLS = 20_000
@@ -84,6 +83,8 @@ def fit_pca(
         elif method == "sparse":
             comps = _lanczos_components(centred, previous, seed)
         else:
+            from sklearn.utils.extmath import randomized_svd  # slow to import; needed only here
+
             _, _, comps = randomized_svd(centred, 2, n_oversamples=10, n_iter=6, random_state=seed)
     else:
         raise ValueError(f"unknown PCA method {method!r}")
