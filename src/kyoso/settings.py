@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "kyoso.voice",
     "kyoso.commons",
     "kyoso.mobility",
+    "kyoso.green",
+    "kyoso.health",
+    "kyoso.datahub",
 ]
 
 MIDDLEWARE = [
