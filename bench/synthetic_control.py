@@ -28,8 +28,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kyoso.evaluation.synthetic_control import fit_synthetic_control  # noqa: E402
-from kyoso.evaluation.synthetic_control_predictors import (  # noqa: E402
+from kyoso.evaluation.estimators.synthetic_control import fit_synthetic_control  # noqa: E402
+from kyoso.evaluation.estimators.synthetic_control_predictors import (  # noqa: E402
     Predictor,
     parse_predictor,
 )

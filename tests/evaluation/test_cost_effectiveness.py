@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kyoso.evaluation.cost_effectiveness import cost_effectiveness
-from kyoso.evaluation.errors import EstimationError
+from kyoso.evaluation.estimators.cost_effectiveness import cost_effectiveness
+from kyoso.evaluation.estimators.errors import EstimationError
 
 
 def test_clear_effect_gives_cost_per_unit_with_interval() -> None:

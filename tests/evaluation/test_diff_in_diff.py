@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kyoso.evaluation.diff_in_diff import fit_diff_in_diff
-from kyoso.evaluation.errors import EstimationError
+from kyoso.evaluation.estimators.diff_in_diff import fit_diff_in_diff
+from kyoso.evaluation.estimators.errors import EstimationError
 
 
 def _districts(

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kyoso.evaluation.errors import EstimationError
-from kyoso.evaluation.interrupted_time_series import fit_interrupted_time_series, newey_west_lag
+from kyoso.evaluation.estimators.errors import EstimationError
+from kyoso.evaluation.estimators.interrupted_time_series import (
+    fit_interrupted_time_series,
+    newey_west_lag,
+)
 
 
 def _ar1_series(

@@ -6,8 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kyoso.evaluation.errors import EstimationError
-from kyoso.evaluation.kpi_forecast import Direction, KpiForecast, forecast_kpi, target_trajectory
+from kyoso.evaluation.estimators.errors import EstimationError
+from kyoso.evaluation.estimators.kpi_forecast import (
+    Direction,
+    KpiForecast,
+    forecast_kpi,
+    target_trajectory,
+)
 
 
 def _forecast(

@@ -1,4 +1,4 @@
-from kyoso.evaluation.portfolio import MeasureFacts, Thresholds, recommend
+from kyoso.evaluation.estimators.portfolio import MeasureFacts, Thresholds, recommend
 
 
 def facts(**kw):

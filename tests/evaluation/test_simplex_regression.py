@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, minimize
 
-from kyoso.evaluation.simplex_regression import simplex_weights
+from kyoso.evaluation.estimators.simplex_regression import simplex_weights
 
 
 @settings(max_examples=60, deadline=None)

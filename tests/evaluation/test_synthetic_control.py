@@ -9,9 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kyoso.evaluation.errors import EstimationError
-from kyoso.evaluation.synthetic_control import SyntheticControlResult, fit_synthetic_control
-from kyoso.evaluation.synthetic_control_predictors import Predictor, parse_predictor
+from kyoso.evaluation.estimators.errors import EstimationError
+from kyoso.evaluation.estimators.synthetic_control import (
+    SyntheticControlResult,
+    fit_synthetic_control,
+)
+from kyoso.evaluation.estimators.synthetic_control_predictors import Predictor, parse_predictor
 
 BASQUE = "Basque Country (Pais Vasco)"
 

@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from kyoso.evaluation.errors import EstimationError
-from kyoso.evaluation.predictor_weights import optimise_v
-from kyoso.evaluation.simplex_regression import simplex_qp
-from kyoso.evaluation.synthetic_control_predictors import Predictor, predictor_matrix
+from kyoso.evaluation.estimators.errors import EstimationError
+from kyoso.evaluation.estimators.predictor_weights import optimise_v
+from kyoso.evaluation.estimators.simplex_regression import simplex_qp
+from kyoso.evaluation.estimators.synthetic_control_predictors import Predictor, predictor_matrix
 
 FloatArray = NDArray[np.float64]
 PlaceboV = Literal["optimise", "reuse"]

@@ -1,6 +1,6 @@
 """KPI tracking for pages: the status and forecast of ``kpi_forecast`` in a form templates use.
 
-The rule itself lives in :mod:`kyoso.evaluation.kpi_forecast` (a straight-line trend to the
+The rule itself lives in :mod:`kyoso.evaluation.estimators.kpi_forecast` (a straight-line trend to the
 target year with a 95% prediction interval there).
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kyoso.evaluation.errors import EstimationError
-from kyoso.evaluation.kpi_forecast import forecast_kpi
+from kyoso.evaluation.estimators.errors import EstimationError
+from kyoso.evaluation.estimators.kpi_forecast import forecast_kpi
 from kyoso.vision.backcast import needed_value
 
 LABELS = {

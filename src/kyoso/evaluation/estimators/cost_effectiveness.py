@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from kyoso.evaluation.errors import EstimationError
+from kyoso.evaluation.estimators.errors import EstimationError
 
 Verdict = Literal["determinable", "not_determinable", "harmful"]
 

@@ -21,12 +21,12 @@ from kyoso.evaluation.models import (
     Verification,
     VerificationStatus,
 )
-from kyoso.evaluation.panel_input import (
+from kyoso.evaluation.services.panel_input import (
     check_consecutive_years,
     parse_panel_csv,
     parse_panel_rows,
 )
-from kyoso.evaluation.verification_methods import RUNNERS, MethodOutcome
+from kyoso.evaluation.services.verification_methods import RUNNERS, MethodOutcome
 from kyoso.vision import services as vision_services
 from kyoso.vision.models import Kpi, Measure, MeasureStatus, Theme
 

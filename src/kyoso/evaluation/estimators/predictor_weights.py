@@ -11,7 +11,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from kyoso.evaluation.simplex_regression import simplex_qp
+from kyoso.evaluation.estimators.simplex_regression import simplex_qp
 
 FloatArray = NDArray[np.float64]
 

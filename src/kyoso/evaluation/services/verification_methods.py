@@ -17,8 +17,8 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from kyoso.core.errors import DomainError
-from kyoso.evaluation.errors import EstimationError
-from kyoso.evaluation.panel_input import check_balanced
+from kyoso.evaluation.estimators.errors import EstimationError
+from kyoso.evaluation.services.panel_input import check_balanced
 
 
 @dataclass
@@ -34,7 +34,7 @@ class MethodOutcome:
 
 def _estimator(name: str) -> ModuleType:
     try:
-        return importlib.import_module(f"kyoso.evaluation.{name}")
+        return importlib.import_module(f"kyoso.evaluation.estimators.{name}")
     except ModuleNotFoundError as exc:
         raise DomainError(_("This method is not available yet."), field="method") from exc
 
@@ -66,7 +66,7 @@ def _estimation_error(exc: Exception, field_name: str = "panel") -> DomainError:
 
 
 def run_synthetic_control(rows: list[dict[str, Any]], parameters: dict[str, Any]) -> MethodOutcome:
-    from kyoso.evaluation.synthetic_control import fit_synthetic_control
+    from kyoso.evaluation.estimators.synthetic_control import fit_synthetic_control
 
     treated = _param(parameters, "treated", str)
     treatment_time = _param(parameters, "treatment_time", float)

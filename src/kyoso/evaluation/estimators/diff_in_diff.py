@@ -23,7 +23,7 @@ import statsmodels.api as sm
 from numpy.typing import NDArray
 from scipy import stats
 
-from kyoso.evaluation.errors import EstimationError
+from kyoso.evaluation.estimators.errors import EstimationError
 
 Verdict = Literal["parallel", "diverging", "not_testable"]
 

@@ -20,7 +20,7 @@ import statsmodels.api as sm
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from kyoso.evaluation.errors import EstimationError
+from kyoso.evaluation.estimators.errors import EstimationError
 
 
 def newey_west_lag(n: int) -> int:

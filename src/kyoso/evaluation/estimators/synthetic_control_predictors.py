@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from kyoso.evaluation.errors import EstimationError
+from kyoso.evaluation.estimators.errors import EstimationError
 
 _SPEC = re.compile(r"^(?P<column>[^@]+?)(?:@(?P<times>.+))?$")
 _RANGE = re.compile(r"^(?P<start>-?\d+(?:\.\d+)?)-(?P<end>-?\d+(?:\.\d+)?)(?:/(?P<step>\d+))?$")

@@ -15,9 +15,17 @@ from kyoso.core.errors import NotFoundError
 from kyoso.core.models import City
 from kyoso.evaluation.acceptance import Acceptance
 from kyoso.evaluation.acceptance import acceptance_of as acceptance_by_measure
-from kyoso.evaluation.cost_effectiveness import cost_effectiveness as compute_cost_effectiveness
-from kyoso.evaluation.errors import EstimationError
-from kyoso.evaluation.kpi_tracking import KpiStatus, kpi_status
+from kyoso.evaluation.estimators.cost_effectiveness import (
+    cost_effectiveness as compute_cost_effectiveness,
+)
+from kyoso.evaluation.estimators.errors import EstimationError
+from kyoso.evaluation.estimators.portfolio import (
+    MeasureFacts,
+    Reason,
+    Recommendation,
+    Thresholds,
+    recommend,
+)
 from kyoso.evaluation.models import (
     PortfolioDecision,
     ReinvestmentPlan,
@@ -25,7 +33,7 @@ from kyoso.evaluation.models import (
     VerificationStatus,
 )
 from kyoso.evaluation.models import Recommendation as RecommendationChoice
-from kyoso.evaluation.portfolio import MeasureFacts, Reason, Recommendation, Thresholds, recommend
+from kyoso.evaluation.selectors.kpi_tracking import KpiStatus, kpi_status
 from kyoso.vision.models import Kpi, Measure, MeasureCost, MeasureKpiLink, MeasureStatus
 from kyoso.vision.selectors import kpi_trajectory, kpi_yearly_series
 

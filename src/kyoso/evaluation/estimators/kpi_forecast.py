@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from kyoso.evaluation.errors import EstimationError
+from kyoso.evaluation.estimators.errors import EstimationError
 
 Direction = Literal["up", "down"]
 Status = Literal["on_track", "at_risk", "off_track", "no_data"]
