@@ -1,4 +1,4 @@
-from kyoso.vision.backcast import coverage, needed_trajectory, needed_value
+from kyoso.vision.roadmap.backcast import coverage, needed_trajectory, needed_value
 
 
 def test_trajectory_is_straight_between_anchors():

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kyoso.evaluation.estimators.errors import EstimationError
 from kyoso.evaluation.estimators.kpi_forecast import forecast_kpi
-from kyoso.vision.backcast import needed_value
+from kyoso.vision.roadmap.backcast import needed_value
 
 LABELS = {
     "on_track": _("on track"),

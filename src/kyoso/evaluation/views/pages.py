@@ -20,7 +20,7 @@ from kyoso.evaluation import selectors, services
 from kyoso.evaluation.forms import DecisionForm, ReinvestmentForm, VerificationForm
 from kyoso.evaluation.models import Method, VerificationStatus
 from kyoso.vision import selectors as vision_selectors
-from kyoso.vision.charts import kpi_chart
+from kyoso.vision.selectors.charts import kpi_chart
 
 SERIES_LABELS = {
     "actual": gettext_lazy("Actual"),

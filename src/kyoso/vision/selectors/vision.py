@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from kyoso.core.errors import NotFoundError
 from kyoso.core.models import City, Role, User
-from kyoso.vision.backcast import Coverage, coverage, needed_trajectory
 from kyoso.vision.models import (
     Axis,
     Endorsement,
@@ -28,6 +27,7 @@ from kyoso.vision.models import (
     Vision,
     VisionComment,
 )
+from kyoso.vision.roadmap.backcast import Coverage, coverage, needed_trajectory
 
 ACTIVE_STATUSES = (
     MeasureStatus.PLANNED,

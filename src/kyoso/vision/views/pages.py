@@ -16,9 +16,9 @@ from kyoso.core.access import is_staff
 from kyoso.core.errors import DomainError
 from kyoso.core.http import AuthedCityRequest, CityRequest
 from kyoso.vision import selectors, services
-from kyoso.vision.charts import kpi_chart
 from kyoso.vision.forms import CommentForm, RatingForm
 from kyoso.vision.models import Axis, Theme
+from kyoso.vision.selectors.charts import kpi_chart
 
 
 def _kpi_rows(city: Any, kpis: list[Any]) -> list[dict[str, Any]]:

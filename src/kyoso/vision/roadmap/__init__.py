@@ -1,0 +1,1 @@
+"""The backcast roadmap arithmetic: plain numbers in and out, no Django."""
