@@ -107,6 +107,30 @@ def write_feed(*, city: City, feed_row: Feed, feed: GtfsFeed) -> dict[str, int]:
     """Return row counts per table after inserting every record of ``feed`` under ``feed_row``."""
     common: dict[str, Any] = {"city": city, "feed": feed_row}
     names = _Names(feed.translations)
+    _write_agencies(common, feed)
+    stop_pk = _write_stops(common, feed, names)
+    route_pk = _write_routes(common, feed, names)
+    trip_pk = _write_trips(common, feed, route_pk)
+    _write_stop_times(city, feed_row, feed, trip_pk, stop_pk)
+    _write_calendars(common, feed)
+    n_shapes = _write_shapes(city, feed_row, feed)
+    _write_fares(common, city, feed_row, feed)
+    _write_transfers_and_translations(common, feed)
+    return {
+        "agencies": len(feed.agencies),
+        "stops": len(feed.stops),
+        "routes": len(feed.routes),
+        "trips": len(feed.trips),
+        "stop_times": len(feed.stop_times.trip_index),
+        "calendars": len(feed.calendars),
+        "calendar_dates": len(feed.calendar_dates),
+        "shape_points": n_shapes,
+        "fares": len(feed.fare_attributes),
+        "translations": len(feed.translations),
+    }
+
+
+def _write_agencies(common: dict[str, Any], feed: GtfsFeed) -> None:
     jp_agency = {a.agency_id: a for a in feed.agencies_jp}
     _bulk(
         Agency,
@@ -137,7 +161,9 @@ def write_feed(*, city: City, feed_row: Feed, feed: GtfsFeed) -> dict[str, int]:
             for a in feed.agencies
         ],
     )
-    stop_pk = _write_stops(common, feed, names)
+
+
+def _write_routes(common: dict[str, Any], feed: GtfsFeed, names: _Names) -> dict[str, int]:
     routes_jp = {r.route_id: r for r in feed.routes_jp}
     route_rows = []
     for r in feed.routes:
@@ -167,7 +193,10 @@ def write_feed(*, city: City, feed_row: Feed, feed: GtfsFeed) -> dict[str, int]:
         )
     _bulk(Route, route_rows)
     route_pk = {r.route_id: r.pk for r in route_rows}
+    return route_pk
 
+
+def _write_trips(common: dict[str, Any], feed: GtfsFeed, route_pk: dict[str, int]) -> np.ndarray:
     st = feed.stop_times
     n_trips = len(feed.trips)
     first = np.full(n_trips, 2**31 - 1, dtype=np.int64)
@@ -193,8 +222,10 @@ def write_feed(*, city: City, feed_row: Feed, feed: GtfsFeed) -> dict[str, int]:
     ]
     _bulk(Trip, trip_rows)
     trip_pk = np.array([t.pk for t in trip_rows], dtype=np.int64)
-    _write_stop_times(city, feed_row, feed, trip_pk, stop_pk)
+    return trip_pk
 
+
+def _write_calendars(common: dict[str, Any], feed: GtfsFeed) -> None:
     _bulk(
         Calendar,
         [
@@ -224,6 +255,9 @@ def write_feed(*, city: City, feed_row: Feed, feed: GtfsFeed) -> dict[str, int]:
             if d.date is not None
         ],
     )
+
+
+def _write_shapes(city: City, feed_row: Feed, feed: GtfsFeed) -> int:
     shapes = feed.extra_tables.get("shapes", [])
     raw_insert(
         ShapePoint,
@@ -241,6 +275,10 @@ def write_feed(*, city: City, feed_row: Feed, feed: GtfsFeed) -> dict[str, int]:
             for sh in _valid_shapes(shapes)
         ],
     )
+    return len(shapes)
+
+
+def _write_fares(common: dict[str, Any], city: City, feed_row: Feed, feed: GtfsFeed) -> None:
     _bulk(
         FareAttribute,
         [
@@ -273,6 +311,9 @@ def write_feed(*, city: City, feed_row: Feed, feed: GtfsFeed) -> dict[str, int]:
             for f in feed.fare_rules
         ],
     )
+
+
+def _write_transfers_and_translations(common: dict[str, Any], feed: GtfsFeed) -> None:
     _bulk(
         Transfer,
         [
@@ -302,18 +343,6 @@ def write_feed(*, city: City, feed_row: Feed, feed: GtfsFeed) -> dict[str, int]:
             for t in feed.translations
         ],
     )
-    return {
-        "agencies": len(feed.agencies),
-        "stops": len(feed.stops),
-        "routes": len(feed.routes),
-        "trips": n_trips,
-        "stop_times": len(st.trip_index),
-        "calendars": len(feed.calendars),
-        "calendar_dates": len(feed.calendar_dates),
-        "shape_points": len(shapes),
-        "fares": len(feed.fare_attributes),
-        "translations": len(feed.translations),
-    }
 
 
 def _valid_shapes(rows: list[dict[str, str]]) -> Iterable[dict[str, str]]:
