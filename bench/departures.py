@@ -49,10 +49,11 @@ def main() -> None:
     from django.utils import timezone
 
     from kyoso.core.models import City
-    from kyoso.mobility import gtfs_rt, selectors, services
+    from kyoso.mobility import selectors, services
+    from kyoso.mobility.algorithms import gtfs_rt
+    from kyoso.mobility.algorithms.transit_simulator import Simulator
     from kyoso.mobility.demo_feed import write_demo_feed
     from kyoso.mobility.models import Stop
-    from kyoso.mobility.transit_simulator import Simulator
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)

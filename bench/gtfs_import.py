@@ -44,7 +44,7 @@ def main() -> None:
     from django.db import connection
 
     from kyoso.core.models import City
-    from kyoso.mobility.gtfs_feed import read_feed
+    from kyoso.mobility.algorithms.gtfs_feed import read_feed
     from kyoso.mobility.services import feed_import
 
     call_command("migrate", "mobility", verbosity=0)

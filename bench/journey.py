@@ -32,9 +32,9 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from tests.mobility.reference_csa import ConnectionScan  # noqa: E402
 
-from kyoso.mobility.gtfs_feed import GtfsFeed, active_service_ids, read_feed  # noqa: E402
-from kyoso.mobility.raptor import Raptor, warm_up  # noqa: E402
-from kyoso.mobility.timetable import build_timetable  # noqa: E402
+from kyoso.mobility.algorithms.gtfs_feed import GtfsFeed, active_service_ids, read_feed  # noqa: E402
+from kyoso.mobility.algorithms.raptor import Raptor, warm_up  # noqa: E402
+from kyoso.mobility.algorithms.timetable import build_timetable  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "gtfs"
 PEER_VENV = ROOT / ".venv-pyraptor"

@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 from numba import njit
 
-from kyoso.mobility.gtfs_feed import GtfsFeed, active_service_ids
+from kyoso.mobility.algorithms.gtfs_feed import GtfsFeed, active_service_ids
 
 INF = np.iinfo(np.int64).max // 4
 

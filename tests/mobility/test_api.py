@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kyoso.core.services import api_token_create
-from kyoso.mobility import gtfs_rt
+from kyoso.mobility.algorithms import gtfs_rt
 from kyoso.mobility.models import Facility, Stop, Taxi
 from tests.mobility.factories import TINY, FacilityFactory, write_feed
 

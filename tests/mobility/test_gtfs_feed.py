@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kyoso.mobility.gtfs_feed import active_service_ids, read_feed
-from kyoso.mobility.gtfs_validation import GtfsValidationError, parse_time
+from kyoso.mobility.algorithms.gtfs_feed import active_service_ids, read_feed
+from kyoso.mobility.algorithms.gtfs_validation import GtfsValidationError, parse_time
 
 DATA = Path(
     os.environ.get(

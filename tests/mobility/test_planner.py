@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kyoso.mobility import gtfs_rt, planner, services
+from kyoso.mobility import services
+from kyoso.mobility.algorithms import gtfs_rt
 from kyoso.mobility.models import Stop
+from kyoso.mobility.selectors import planner
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kyoso.mobility.gtfs_feed import GtfsFeed, read_feed
-from kyoso.mobility.raptor import Raptor, RideLeg, WalkLeg
-from kyoso.mobility.timetable import (
+from kyoso.mobility.algorithms.gtfs_feed import GtfsFeed, read_feed
+from kyoso.mobility.algorithms.raptor import Raptor, RideLeg, WalkLeg
+from kyoso.mobility.algorithms.timetable import (
     Timetable,
     build_timetable,
     haversine_m,

@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from kyoso.core.errors import DomainError
-from kyoso.mobility import gtfs_rt, selectors, services
+from kyoso.mobility import selectors, services
+from kyoso.mobility.algorithms import gtfs_rt
+from kyoso.mobility.algorithms.transit_simulator import Simulator, serve
 from kyoso.mobility.models import RealtimeTripUpdate, Stop, VehiclePosition
-from kyoso.mobility.transit_simulator import Simulator, serve
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from kyoso.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from kyoso.mobility import gtfs_rt, selectors, services
+from kyoso.mobility import selectors, services
+from kyoso.mobility.algorithms import gtfs_rt
 from kyoso.mobility.demo_feed import demo_tables, write_demo_feed
 from kyoso.mobility.models import (
     Agency,

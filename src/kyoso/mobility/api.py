@@ -146,7 +146,7 @@ def journey(
     wheelchair: bool = False,
 ) -> Any:
     """Pareto-optimal journeys (arrival, changes); with ``until``, all departures in the range."""
-    from kyoso.mobility import planner
+    from kyoso.mobility.selectors import planner
 
     city = city_get(city_slug)
     o, d = selectors.stop_get(city, origin), selectors.stop_get(city, destination)

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from kyoso.core.models import City, User
 from kyoso.mobility.demo_feed import DEMO_FEED_VERSION, ROUTES, STOPS, write_demo_feed
-from kyoso.mobility.feed_writer import raw_insert
 from kyoso.mobility.models import (
     Alert,
     CrowdingLevel,
@@ -27,6 +26,7 @@ from kyoso.mobility.models import (
     TaxiStatus,
 )
 from kyoso.mobility.services import feed_import
+from kyoso.mobility.services.feed_writer import raw_insert
 
 DEMO_OPERATOR = "日立市デモ交通網"
 

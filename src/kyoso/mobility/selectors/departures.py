@@ -10,13 +10,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kyoso.core.models import City
+from kyoso.mobility.algorithms.service_clock import instant, service_seconds
 from kyoso.mobility.models import (
     RealtimeStopTimeUpdate,
     RealtimeTripUpdate,
     Stop,
 )
 from kyoso.mobility.selectors.stops import service_ids_on
-from kyoso.mobility.service_clock import instant, service_seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,7 @@ def departures_at(
     """
     from django.utils.translation import get_language
 
-    from kyoso.mobility.departure_board import board_for
+    from kyoso.mobility.selectors.departure_board import board_for
 
     now = now or timezone.now()
     tz = city.time_zone

@@ -11,7 +11,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kyoso.core.models import City
-from kyoso.mobility import gtfs_rt, transit_simulator
+from kyoso.mobility.algorithms import gtfs_rt, transit_simulator
+from kyoso.mobility.algorithms.service_clock import service_seconds
 from kyoso.mobility.models import (
     Alert,
     Facility,
@@ -27,7 +28,6 @@ from kyoso.mobility.models import (
     VehiclePosition,
 )
 from kyoso.mobility.selectors.stops import active_feeds, service_ids_on
-from kyoso.mobility.service_clock import service_seconds
 
 TAXI_SPEED_KMH = 25.0  # average urban speed used for pickup estimates
 TAXI_FRESH = timedelta(minutes=10)

@@ -58,7 +58,7 @@ def forget_timetables() -> None:
     import sys
 
     _services_cached.cache_clear()
-    for name in ("kyoso.mobility.planner", "kyoso.mobility.departure_board"):
+    for name in ("kyoso.mobility.selectors.planner", "kyoso.mobility.selectors.departure_board"):
         module = sys.modules.get(name)
         if module is not None:
             module.forget()
@@ -124,7 +124,7 @@ def stops_geojson(city: City) -> dict[str, object]:
 
 def stop_gtfs_ids(stop: Stop) -> list[str]:
     """Return the GTFS ids of a stop and its platforms (for alerts and facilities)."""
-    from kyoso.mobility.departure_board import board_for
+    from kyoso.mobility.selectors.departure_board import board_for
 
     today = timezone.localdate()
     board = board_for(stop.feed_id, today, service_ids_on(stop.feed_id, today))

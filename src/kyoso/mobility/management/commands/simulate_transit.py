@@ -18,8 +18,8 @@ from django.db import OperationalError, close_old_connections
 from kyoso.core.errors import DomainError
 from kyoso.core.models import City
 from kyoso.mobility import selectors
+from kyoso.mobility.algorithms.transit_simulator import Simulator, serve
 from kyoso.mobility.services import realtime_poll
-from kyoso.mobility.transit_simulator import Simulator, serve
 
 RELOAD_SECONDS = 600
 

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
-from kyoso.mobility.gtfs_feed import GtfsFeed, active_service_ids
+from kyoso.mobility.algorithms.gtfs_feed import GtfsFeed, active_service_ids
 
 EARTH_RADIUS_M = 6_371_008.8
 I32 = npt.NDArray[np.int32]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from kyoso.mobility.gtfs_validation import Row
+from kyoso.mobility.algorithms.gtfs_validation import Row
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from kyoso.mobility.timetable import Timetable
+from kyoso.mobility.algorithms.timetable import Timetable
 
 Origins = int | Mapping[int, int]
 
@@ -371,7 +371,7 @@ def _pareto_filter(journeys: list[Journey]) -> list[Journey]:
 
 def warm_up() -> None:
     """Return None after compiling (or loading from cache) the Numba kernel on a tiny network."""
-    from kyoso.mobility.timetable import TripTimes, assemble
+    from kyoso.mobility.algorithms.timetable import TripTimes, assemble
 
     trip = TripTimes(
         "t",

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET
 from kyoso.core.access import has_role, require_role
 from kyoso.core.http import AuthedCityRequest, CityRequest
 from kyoso.core.models import City, Role
-from kyoso.mobility import gtfs_rt, selectors, services
+from kyoso.mobility import selectors, services
+from kyoso.mobility.algorithms import gtfs_rt
 from kyoso.mobility.forms import (
     CrowdingForm,
     FeedUploadForm,
@@ -166,7 +167,7 @@ def journey(request: CityRequest, city_slug: str) -> HttpResponse:
             )
             if until is not None and until <= depart:
                 until = None
-            from kyoso.mobility import planner
+            from kyoso.mobility.selectors import planner
 
             results = planner.plan(
                 city=city,

@@ -15,9 +15,9 @@ import numpy as np
 from django.db import connection, models
 
 from kyoso.core.models import City
-from kyoso.mobility.gtfs_feed import GtfsFeed
-from kyoso.mobility.gtfs_records import Translation as TranslationRecord
-from kyoso.mobility.gtfs_validation import Problem
+from kyoso.mobility.algorithms.gtfs_feed import GtfsFeed
+from kyoso.mobility.algorithms.gtfs_records import Translation as TranslationRecord
+from kyoso.mobility.algorithms.gtfs_validation import Problem
 from kyoso.mobility.models import (
     Agency,
     Calendar,

@@ -17,11 +17,17 @@ import numpy as np
 from django.utils import timezone
 
 from kyoso.core.models import City
+from kyoso.mobility.algorithms.raptor import Journey, Raptor, RideLeg, WalkLeg
+from kyoso.mobility.algorithms.service_clock import instant
+from kyoso.mobility.algorithms.timetable import (
+    Timetable,
+    TripTimes,
+    assemble,
+    walking_footpaths,
+    with_delays,
+)
 from kyoso.mobility.models import Feed, Route, Stop, StopTime, Trip
-from kyoso.mobility.raptor import Journey, Raptor, RideLeg, WalkLeg
 from kyoso.mobility.selectors import service_ids_on, trip_delays
-from kyoso.mobility.service_clock import instant
-from kyoso.mobility.timetable import Timetable, TripTimes, assemble, walking_footpaths, with_delays
 
 MAX_WALK_M = 400.0
 WALK_SPEED_MPS = 1.2

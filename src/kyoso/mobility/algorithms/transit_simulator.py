@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from kyoso.mobility import gtfs_rt
-from kyoso.mobility.service_clock import service_seconds
+from kyoso.mobility.algorithms import gtfs_rt
+from kyoso.mobility.algorithms.service_clock import service_seconds
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from kyoso.mobility.gtfs_records import (
+from kyoso.mobility.algorithms.gtfs_records import (
     Agency,
     AgencyJp,
     Calendar,
@@ -36,7 +36,7 @@ from kyoso.mobility.gtfs_records import (
     Translation,
     Trip,
 )
-from kyoso.mobility.gtfs_validation import (
+from kyoso.mobility.algorithms.gtfs_validation import (
     REQUIRED_COLUMNS,
     REQUIRED_FILES,
     Row,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 if TYPE_CHECKING:
-    from kyoso.mobility.gtfs_feed import GtfsFeed
+    from kyoso.mobility.algorithms.gtfs_feed import GtfsFeed
 
 Severity = Literal["error", "warning"]
 

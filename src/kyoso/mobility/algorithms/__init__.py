@@ -1,0 +1,1 @@
+"""Transit algorithms and formats with no Django: GTFS / GTFS-RT parsing and validation, timetables, RAPTOR, the simulator."""

@@ -1,0 +1,39 @@
+"""Mobility pages (thin: parse the request, call selectors/services, render)."""
+
+from __future__ import annotations
+
+from kyoso.mobility.views.pages import (
+    SIGN_REFRESH_SECONDS,
+    crowding,
+    feeds,
+    gtfs_rt_alerts,
+    gtfs_rt_trip_updates,
+    gtfs_rt_vehicles,
+    index,
+    journey,
+    ridership,
+    stop_departures,
+    stop_detail,
+    stop_names,
+    stop_sign,
+    stops_geojson,
+    vehicles_geojson,
+)
+
+__all__ = [
+    "SIGN_REFRESH_SECONDS",
+    "crowding",
+    "feeds",
+    "gtfs_rt_alerts",
+    "gtfs_rt_trip_updates",
+    "gtfs_rt_vehicles",
+    "index",
+    "journey",
+    "ridership",
+    "stop_departures",
+    "stop_detail",
+    "stop_names",
+    "stop_sign",
+    "stops_geojson",
+    "vehicles_geojson",
+]
