@@ -25,9 +25,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kyoso.voice.opinion_map import compute_opinion_map  # noqa: E402
-from kyoso.voice.polis_csv import read_conversation, replay_snapshots  # noqa: E402
-from kyoso.voice.vote_matrix import VoteMatrix  # noqa: E402
+from kyoso.voice.algorithms.opinion_map import compute_opinion_map  # noqa: E402
+from kyoso.voice.algorithms.polis_csv import read_conversation, replay_snapshots  # noqa: E402
+from kyoso.voice.algorithms.vote_matrix import VoteMatrix  # noqa: E402
 
 DEFAULT_DIR = Path("/work/shared/data/polis")
 SEED = 20261123

@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
-from kyoso.voice.opinion_clusters import KSmoother, choose_groups
-from kyoso.voice.opinion_map import OpinionMap, compute_opinion_map
-from kyoso.voice.opinion_pca import centered_votes, fit_pca, project_rows
-from kyoso.voice.polis_csv import read_conversation, replay_snapshots
-from kyoso.voice.repness import (
+from kyoso.voice.algorithms.opinion_clusters import KSmoother, choose_groups
+from kyoso.voice.algorithms.opinion_map import OpinionMap, compute_opinion_map
+from kyoso.voice.algorithms.opinion_pca import centered_votes, fit_pca, project_rows
+from kyoso.voice.algorithms.polis_csv import read_conversation, replay_snapshots
+from kyoso.voice.algorithms.repness import (
     group_consensus,
     prop_test,
     repness_stats,
@@ -25,7 +25,7 @@ from kyoso.voice.repness import (
     select_representative,
     two_prop_test,
 )
-from kyoso.voice.vote_matrix import VoteMatrix
+from kyoso.voice.algorithms.vote_matrix import VoteMatrix
 
 SHARED = Path(
     os.environ.get(

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kyoso.voice.polis_csv import (
+from kyoso.voice.algorithms.polis_csv import (
     PolisComment,
     PolisConversation,
     PolisParticipants,
@@ -22,7 +22,7 @@ from kyoso.voice.polis_csv import (
     write_participants_votes,
     write_votes,
 )
-from kyoso.voice.vote_matrix import VoteMatrix
+from kyoso.voice.algorithms.vote_matrix import VoteMatrix
 
 SHARED = Path(
     os.environ.get(

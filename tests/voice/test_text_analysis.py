@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from kyoso.voice import text_analysis as ta
+from kyoso.voice.algorithms import text_analysis as ta
 
 TEXTS = [
     "バスの本数を増やしてほしい",

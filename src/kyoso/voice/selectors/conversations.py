@@ -12,6 +12,17 @@ from django.db.models import Count, QuerySet
 
 from kyoso.core.errors import NotFoundError
 from kyoso.core.models import City, User
+from kyoso.voice.algorithms.opinion_map import OpinionMap
+from kyoso.voice.algorithms.opinion_pca import PcaFit, project_vector
+from kyoso.voice.algorithms.polis_csv import (
+    PolisComment,
+    PolisParticipants,
+    PolisVoteLog,
+    write_comments,
+    write_participants_votes,
+    write_votes,
+)
+from kyoso.voice.algorithms.vote_matrix import VoteMatrix, row_vector
 from kyoso.voice.models import (
     Conversation,
     ConversationMap,
@@ -20,17 +31,6 @@ from kyoso.voice.models import (
     StatementStatus,
     Vote,
 )
-from kyoso.voice.opinion_map import OpinionMap
-from kyoso.voice.opinion_pca import PcaFit, project_vector
-from kyoso.voice.polis_csv import (
-    PolisComment,
-    PolisParticipants,
-    PolisVoteLog,
-    write_comments,
-    write_participants_votes,
-    write_votes,
-)
-from kyoso.voice.vote_matrix import VoteMatrix, row_vector
 
 GROUP_COLORS = ["#0b5c8a", "#b3541e", "#2e7d32", "#6a1b9a", "#8d6e00"]
 GROUP_LETTERS = "ABCDE"

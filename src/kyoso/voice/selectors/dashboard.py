@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from kyoso.core.models import City
-from kyoso.voice import text_analysis
+from kyoso.voice.algorithms import text_analysis
 from kyoso.voice.models import Comment, Conversation, Proposal, Report
 from kyoso.voice.selectors.conversations import groups_of
 from kyoso.voice.selectors.proposals import proposals_overdue

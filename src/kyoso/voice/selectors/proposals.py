@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kyoso.core.errors import NotFoundError
 from kyoso.core.models import City, User
-from kyoso.voice import text_analysis
+from kyoso.voice.algorithms import text_analysis
 from kyoso.voice.models import (
     Comment,
     Follow,

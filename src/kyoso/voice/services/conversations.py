@@ -17,6 +17,9 @@ from kyoso.core.access import require_role
 from kyoso.core.errors import ConflictError, DomainError, NotFoundError
 from kyoso.core.models import City, Role, User
 from kyoso.core.services import audit_record
+from kyoso.voice.algorithms.opinion_map import OpinionMap, OpinionMapState, compute_opinion_map
+from kyoso.voice.algorithms.polis_csv import read_conversation
+from kyoso.voice.algorithms.vote_matrix import VoteMatrix
 from kyoso.voice.models import (
     Conversation,
     ConversationMap,
@@ -27,11 +30,8 @@ from kyoso.voice.models import (
     Vote,
     VoteValue,
 )
-from kyoso.voice.opinion_map import OpinionMap, OpinionMapState, compute_opinion_map
-from kyoso.voice.polis_csv import read_conversation
 from kyoso.voice.services.common import check_text, rate_limit_check
 from kyoso.voice.themes import THEME_CODES
-from kyoso.voice.vote_matrix import VoteMatrix
 
 MAP_POINTS_SHOWN = 3000  # participants drawn on the page; the full map stays in storage
 

@@ -15,7 +15,7 @@ from kyoso.core.access import require_role
 from kyoso.core.errors import ConflictError, DomainError, NotFoundError
 from kyoso.core.models import City, District, Role, User
 from kyoso.core.services import audit_record
-from kyoso.voice import text_analysis
+from kyoso.voice.algorithms import text_analysis
 from kyoso.voice.models import Idea, IdeaVote, Registration, Workshop
 from kyoso.voice.services.common import check_district, check_text
 from kyoso.voice.themes import THEME_CODES, THEMES

@@ -1,1 +1,105 @@
-"""Pages of the voice app (see the submodules)."""
+"""Pages of the voice app."""
+
+from __future__ import annotations
+
+from kyoso.voice.views.conversations import (
+    conversation_detail,
+    conversation_export,
+    conversation_import,
+    conversation_list,
+    conversation_map,
+    conversation_new,
+    conversation_toggle,
+    conversation_vote,
+    statement_new,
+)
+from kyoso.voice.views.home import (
+    dashboard,
+    home_section,
+    index,
+    mypage_section,
+)
+from kyoso.voice.views.moderation import (
+    act,
+    appeal,
+    flag,
+    queue,
+)
+from kyoso.voice.views.proposals import (
+    comment_create,
+    comment_edit,
+    proposal_detail,
+    proposal_follow,
+    proposal_link_measure,
+    proposal_list,
+    proposal_new,
+    proposal_respond,
+    proposal_similar,
+    proposal_support,
+)
+from kyoso.voice.views.reports import (
+    open311_client_new,
+    report_detail,
+    report_new,
+    reports_map,
+    reports_points,
+    staff_report_update,
+    staff_reports,
+)
+from kyoso.voice.views.workshops import (
+    idea_new,
+    idea_vote,
+    workshop_csv,
+    workshop_detail,
+    workshop_list,
+    workshop_new,
+    workshop_register,
+    workshop_summarize,
+    workshop_summary,
+)
+
+__all__ = [
+    "act",
+    "appeal",
+    "comment_create",
+    "comment_edit",
+    "conversation_detail",
+    "conversation_export",
+    "conversation_import",
+    "conversation_list",
+    "conversation_map",
+    "conversation_new",
+    "conversation_toggle",
+    "conversation_vote",
+    "dashboard",
+    "flag",
+    "home_section",
+    "idea_new",
+    "idea_vote",
+    "index",
+    "mypage_section",
+    "open311_client_new",
+    "proposal_detail",
+    "proposal_follow",
+    "proposal_link_measure",
+    "proposal_list",
+    "proposal_new",
+    "proposal_respond",
+    "proposal_similar",
+    "proposal_support",
+    "queue",
+    "report_detail",
+    "report_new",
+    "reports_map",
+    "reports_points",
+    "staff_report_update",
+    "staff_reports",
+    "statement_new",
+    "workshop_csv",
+    "workshop_detail",
+    "workshop_list",
+    "workshop_new",
+    "workshop_register",
+    "workshop_summarize",
+    "workshop_summary",
+]

@@ -23,22 +23,22 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from kyoso.voice.opinion_clusters import (
+from kyoso.voice.algorithms.opinion_clusters import (
     Grouping,
     KSmoother,
     base_clusters,
     choose_groups,
     match_ids,
 )
-from kyoso.voice.opinion_pca import PcaFit, fit_pca, project_rows, project_vector
-from kyoso.voice.repness import (
+from kyoso.voice.algorithms.opinion_pca import PcaFit, fit_pca, project_rows, project_vector
+from kyoso.voice.algorithms.repness import (
     ConsensusStatement,
     RepStatement,
     group_consensus,
     select_consensus,
     select_representative,
 )
-from kyoso.voice.vote_matrix import VoteMatrix, row_vector
+from kyoso.voice.algorithms.vote_matrix import VoteMatrix, row_vector
 
 GREEDY_MIN = 15  # Polis clusters at least this many of the most active participants
 REPLAY_MAX = 5_000  # participants a history replay samples at most

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from kyoso.voice.vote_matrix import VoteMatrix
+from kyoso.voice.algorithms.vote_matrix import VoteMatrix
 
 COMMENT_HEADER = [
     "timestamp",

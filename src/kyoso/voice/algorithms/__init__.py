@@ -1,0 +1,1 @@
+"""Opinion maps, Polis CSV and Japanese text analysis on plain arrays and strings, no Django."""
