@@ -26,9 +26,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kyoso.commons import bulletin_board as bb  # noqa: E402
-from kyoso.commons.ranked_voting import instant_runoff, schulze  # noqa: E402
-from kyoso.commons.voting import approval, plurality, quadratic, score  # noqa: E402
+from kyoso.commons.algorithms import bulletin_board as bb  # noqa: E402
+from kyoso.commons.algorithms.ranked_voting import instant_runoff, schulze  # noqa: E402
+from kyoso.commons.algorithms.voting import approval, plurality, quadratic, score  # noqa: E402
 
 OPTIONS = [f"plan-{c}" for c in "ABCDEFGH"]
 

@@ -28,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kyoso.commons.participatory_budget import PBProject, equal_shares, greedy  # noqa: E402
+from kyoso.commons.algorithms.participatory_budget import PBProject, equal_shares, greedy  # noqa: E402
 
 
 def generate(

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from kyoso.commons import pabulib
+from kyoso.commons.algorithms import pabulib
+from kyoso.commons.algorithms.participatory_budget import PBProject, equal_shares
 from kyoso.commons.models import PbBallot, PbRound
-from kyoso.commons.participatory_budget import PBProject, equal_shares
 from kyoso.commons.services import budgeting
 from kyoso.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tests.core.factories import MembershipFactory

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from kyoso.commons.bulletin_board import (
+from kyoso.commons.algorithms.bulletin_board import (
     BoardEntry,
     append_entry,
     canonical_json,
@@ -17,7 +17,7 @@ from kyoso.commons.bulletin_board import (
     recompute_result,
     verify_chain,
 )
-from kyoso.commons.voting import BallotError
+from kyoso.commons.algorithms.voting import BallotError
 
 BOARD = "hitachi-2026-bus-routes"
 OPTIONS = ["north", "south", "loop"]

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from kyoso.commons.pabulib import (
+from kyoso.commons.algorithms.pabulib import (
     PabulibElection,
     PabulibError,
     ballot_matrix,
@@ -12,7 +12,7 @@ from kyoso.commons.pabulib import (
     write_pabulib,
     write_pabulib_file,
 )
-from kyoso.commons.participatory_budget import PBProject, equal_shares, greedy
+from kyoso.commons.algorithms.participatory_budget import PBProject, equal_shares, greedy
 
 APPROVAL_PB = """META
 key;value

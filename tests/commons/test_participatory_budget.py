@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kyoso.commons.participatory_budget import (
+from kyoso.commons.algorithms.participatory_budget import (
     PBProject,
     Utility,
     approval_matrix,

@@ -5,14 +5,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kyoso.commons.ranked_voting import (
+from kyoso.commons.algorithms.ranked_voting import (
     encode_rankings,
     instant_runoff,
     pairwise_matrix,
     schulze,
     validate_rankings,
 )
-from kyoso.commons.voting import (
+from kyoso.commons.algorithms.voting import (
     BallotError,
     approval,
     lottery_order,

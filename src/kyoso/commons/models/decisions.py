@@ -1,7 +1,7 @@
 """Transparent decisions: a public bulletin board of ballots without identity, and who voted.
 
 ``BoardEntry`` rows hold only the receipt hash and the ballot, chained by hash
-(``kyoso.commons.bulletin_board``). ``VoterRecord`` holds who voted, with no link to the entry:
+(``kyoso.commons.algorithms.bulletin_board``). ``VoterRecord`` holds who voted, with no link to the entry:
 a random primary key and only the date, so neither the row order nor a timestamp ties a voter
 to a position on the board.
 """

@@ -2,7 +2,7 @@
 
 Balances are derived data kept beside each account in the same transaction as the transfer
 that changes them; ``kyoso ledger verify`` recomputes them from the journal and walks the hash
-chain (``kyoso.commons.ledger_journal``) so that any edit, removal or reordering is detected.
+chain (``kyoso.commons.algorithms.ledger_journal``) so that any edit, removal or reordering is detected.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kyoso.commons import ledger_journal
+from kyoso.commons.algorithms import ledger_journal
 from kyoso.commons.models.groups import Group
 from kyoso.core.models import City
 

@@ -1,1 +1,55 @@
-"""Reads of the commons app, one module per area."""
+"""Reads of the commons app: ``kyoso.commons.selectors.<name>``."""
+
+from __future__ import annotations
+
+from kyoso.commons.selectors.decisions import (
+    DecisionCheck,
+    board_of,
+    decision_check,
+    decision_get,
+    decisions_of,
+    receipt_find,
+)
+from kyoso.commons.selectors.groups import (
+    group_get,
+    groups_search,
+)
+from kyoso.commons.selectors.ledger import (
+    LedgerReport,
+    account_of,
+    balance_of,
+    ledger_verify,
+    lots_of,
+    merchants_of,
+    payment_request_get,
+    transfers_of,
+)
+from kyoso.commons.selectors.transparency import (
+    MyHours,
+    PointsSummary,
+    hours_of,
+    points_summary,
+)
+
+__all__ = [
+    "DecisionCheck",
+    "LedgerReport",
+    "MyHours",
+    "PointsSummary",
+    "account_of",
+    "balance_of",
+    "board_of",
+    "decision_check",
+    "decision_get",
+    "decisions_of",
+    "group_get",
+    "groups_search",
+    "hours_of",
+    "ledger_verify",
+    "lots_of",
+    "merchants_of",
+    "payment_request_get",
+    "points_summary",
+    "receipt_find",
+    "transfers_of",
+]

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kyoso.commons import bulletin_board
+from kyoso.commons.algorithms import bulletin_board
+from kyoso.commons.algorithms.voting import BallotError, VoteResult
 from kyoso.commons.models import BoardEntry, Decision
 from kyoso.commons.services.decisions import tally_params
-from kyoso.commons.voting import BallotError, VoteResult
 from kyoso.core.models import City
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from kyoso.commons import ledger_journal
+from kyoso.commons.algorithms import ledger_journal
 from kyoso.commons.models import (
     AccountBalance,
     AccountKind,

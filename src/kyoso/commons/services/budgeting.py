@@ -10,15 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyoso.commons import pabulib
-from kyoso.commons.models import BallotType, PbBallot, PbProject, PbRound, PbRule
-from kyoso.commons.participatory_budget import (
+from kyoso.commons.algorithms import pabulib
+from kyoso.commons.algorithms.participatory_budget import (
     PBProject,
     PBResult,
     Utility,
     equal_shares,
     greedy,
 )
+from kyoso.commons.models import BallotType, PbBallot, PbProject, PbRound, PbRule
 from kyoso.core.access import require_role
 from kyoso.core.errors import ConflictError, DomainError, PermissionDeniedError
 from kyoso.core.models import City, Membership, Role, User

@@ -17,7 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyoso.commons import bulletin_board
+from kyoso.commons.algorithms import bulletin_board
+from kyoso.commons.algorithms.voting import BallotError
 from kyoso.commons.models import (
     BoardEntry,
     Decision,
@@ -27,7 +28,6 @@ from kyoso.commons.models import (
     Method,
     VoterRecord,
 )
-from kyoso.commons.voting import BallotError
 from kyoso.core.access import is_staff
 from kyoso.core.errors import ConflictError, DomainError, PermissionDeniedError
 from kyoso.core.models import City, Membership, Role, User

@@ -17,7 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyoso.commons import ledger_journal
+from kyoso.commons.algorithms import ledger_journal
 from kyoso.commons.models import (
     AccountBalance,
     AccountKind,

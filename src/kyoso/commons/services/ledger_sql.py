@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import connection
 
-from kyoso.commons import ledger_journal
+from kyoso.commons.algorithms import ledger_journal
 from kyoso.commons.models import AccountBalance, LedgerChain, Transfer, TransferStatus
 
 BALANCE = AccountBalance._meta.db_table

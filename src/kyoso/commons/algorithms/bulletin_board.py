@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from kyoso.commons import ranked_voting, voting
-from kyoso.commons.voting import BallotError, VoteResult
+from kyoso.commons.algorithms import ranked_voting, voting
+from kyoso.commons.algorithms.voting import BallotError, VoteResult
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 METHODS = ("plurality", "approval", "score", "quadratic", "instant_runoff", "schulze")

@@ -15,7 +15,13 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kyoso.commons.voting import BallotError, RunoffRound, VoteResult, option_names, priority
+from kyoso.commons.algorithms.voting import (
+    BallotError,
+    RunoffRound,
+    VoteResult,
+    option_names,
+    priority,
+)
 
 
 def validate_rankings(n_options: int, ballots: ArrayLike) -> NDArray[np.int64]:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from kyoso.commons.participatory_budget import PBProject
+from kyoso.commons.algorithms.participatory_budget import PBProject
 
 VOTE_TYPES = ("approval", "choose-1", "cumulative", "scoring", "ordinal")
 _WITH_POINTS = ("cumulative", "scoring")
