@@ -44,6 +44,9 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "KYOSO_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path}/deploy.sqlite3",
         "DEBUG": "0",
+        # Health payload keys (production refuses to start without them).
+        "KYOSO_HEALTH_KEYS": "mM0c2yQv4bYH1pD9D3pC2m9oZ0Vd3xk4Z9yYvG0a1Xc=",
+        "KYOSO_HEALTH_INDEX_KEY": "an-index-key-for-the-test",
     }
     result = _run(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr + result.stdout
