@@ -18,8 +18,8 @@ from django.apps import apps
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 
+from kyoso.core.geometry.voronoi import as_geojson_polygon, voronoi_cells
 from kyoso.core.models import City, District, Membership, Role, User
-from kyoso.core.voronoi import as_geojson_polygon, voronoi_cells
 
 DEMO_VERSION = "2026.11.1"
 DEMO_PASSWORD = "kyoso-demo-2026"  # noqa: S105 - printed by `make demo`, demo accounts only

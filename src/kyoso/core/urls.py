@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from kyoso.core import account_views, views
+from kyoso.core import views
 
 app_name = "core"
 
@@ -9,15 +9,13 @@ urlpatterns = [
     path("", views.platform_home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("prefs/text-size/", views.text_size, name="text_size"),
-    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/2fa/", account_views.two_factor_setup, name="two_factor_setup"),
-    path("accounts/2fa/verify/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/2fa/", views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
     path(
         "accounts/password-reset/",
-        account_views.PasswordResetView.as_view(
-            success_url=reverse_lazy("core:password_reset_done")
-        ),
+        views.PasswordResetView.as_view(success_url=reverse_lazy("core:password_reset_done")),
         name="password_reset",
     ),
     path(

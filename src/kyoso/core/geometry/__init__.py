@@ -1,0 +1,1 @@
+"""Plane geometry for district maps, no Django."""

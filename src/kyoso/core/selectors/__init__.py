@@ -1,0 +1,27 @@
+"""Reads of the platform: cities, districts, consent, notifications, audit, members."""
+
+from __future__ import annotations
+
+from kyoso.core.selectors.platform import (
+    audit_events_of,
+    cities_list,
+    city_get,
+    consent_is_active,
+    consents_of,
+    districts_of,
+    home_district,
+    members_of,
+    notifications_of,
+)
+
+__all__ = [
+    "audit_events_of",
+    "cities_list",
+    "city_get",
+    "consent_is_active",
+    "consents_of",
+    "districts_of",
+    "home_district",
+    "members_of",
+    "notifications_of",
+]

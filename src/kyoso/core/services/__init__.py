@@ -1,0 +1,35 @@
+"""Writes of the platform: audit, accounts, roles, consent, notifications, API tokens, uploads."""
+
+from __future__ import annotations
+
+from kyoso.core.services.platform import (
+    api_token_authenticate,
+    api_token_create,
+    api_token_revoke,
+    audit_record,
+    consent_grant,
+    consent_revoke,
+    membership_grant,
+    membership_revoke,
+    notification_mark_read,
+    notification_send,
+    upload_store,
+    user_sign_up,
+    user_update_preferences,
+)
+
+__all__ = [
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_revoke",
+    "audit_record",
+    "consent_grant",
+    "consent_revoke",
+    "membership_grant",
+    "membership_revoke",
+    "notification_mark_read",
+    "notification_send",
+    "upload_store",
+    "user_sign_up",
+    "user_update_preferences",
+]
