@@ -1,24 +1,26 @@
 """Benchmark: community-points transfers per second vs pgbench's TPC-B-like script, one run.
 
-On the same PostgreSQL server and at the same client counts (1, 8, 32) it runs
+On the same PostgreSQL server, at the same client counts (1, 8, 32), alternating the two sides
+``--repeat`` times (median and spread reported), it runs
 
 * pgbench's built-in ``tpcb-like`` script (a bank transfer: update an account, a teller and a
-  branch, insert a history row) on a throwaway database made with ``pgbench -i`` (scale 1, so
-  every transaction updates the one branch row, as every Kyoso transfer takes its city's chain
-  head);
-* Kyoso's ``transfer_create`` (the real service: the idempotency check, row locks on both
-  balances in id order, funds and limits, the hash-chained journal entry under the city's
-  chain-head lock) from N processes, each with its own connection, over 10,000 citizen
-  accounts, with Django's query log off as in production;
-* the same at 8 clients with the city's load spread over 8 cities (one chain each), to show
-  what the single per-city chain costs;
+  branch, insert a history row) on a throwaway database made with ``pgbench -i`` (scale 1);
+* Kyoso's ``transfer_create`` (the real service: row locks on both balances in id order, funds
+  and limits, the journal entry, the idempotency key; the hash chain is extended by the sealer
+  that the clients themselves run after commits, so its cost is inside the figure) from N
+  processes, each with its own connection, over 10,000 citizen accounts of one city, with
+  Django's query log off as in production — once with random accounts and once with every
+  client on its own disjoint slice of the accounts;
+* a final ``journal_seal`` and ``ledger_verify`` (how many entries waited, how long sealing them
+  took, and whether the ledger verifies);
 
 then the rate on SQLite (one client, the embedded mode) and the batched import rate
-(``transfers_import``: 10,000 transfers in one transaction) on both databases.
+(``transfers_import``: 10,000 transfers in one transaction, sealed) on both databases.
 
-    .venv/bin/python bench/ledger.py [--seconds 10] [--clients 1 8 32] [--pg postgres://postgres@127.0.0.1:5432]
+    .venv/bin/python bench/ledger.py [--seconds 5] [--repeat 3] [--clients 1 8 32] [--pg URL]
 
-Prints one JSON object. Throwaway databases are dropped at the end.
+Prints one JSON object (with the load average before and after). Throwaway databases are
+dropped at the end.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import multiprocessing as mp
 import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +41,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 ACCOUNTS = 10_000
 
 
@@ -52,27 +56,22 @@ def _pg_params(pg: str) -> list[str]:
     return ["-h", m["host"], "-p", m["port"] or "5432", "-U", m["user"]]
 
 
-def run_pgbench(pg: str, clients: list[int], seconds: int) -> dict[int, float]:
+def pgbench_init(pg: str) -> str:
     db = f"kyoso_bench_pgbench_{os.getpid()}"
     _psql(pg, f"DROP DATABASE IF EXISTS {db}")
     _psql(pg, f"CREATE DATABASE {db}")
-    try:
-        params = _pg_params(pg)
-        subprocess.run(["pgbench", *params, "-i", "-q", db], check=True, capture_output=True)
-        rates = {}
-        for n in clients:
-            out = subprocess.run(
-                ["pgbench", *params, "-n", "-b", "tpcb-like", "-c", str(n), "-j", str(n),
-                 "-T", str(seconds), db],
-                check=True, capture_output=True, text=True,
-            ).stdout  # fmt: skip
-            found = re.search(
-                r"tps = ([\d.]+) \((?:without initial connection time|excluding)", out
-            )
-            rates[n] = float(found.group(1)) if found else float("nan")
-        return rates
-    finally:
-        _psql(pg, f"DROP DATABASE IF EXISTS {db}")
+    subprocess.run(["pgbench", *_pg_params(pg), "-i", "-q", db], check=True, capture_output=True)
+    return db
+
+
+def pgbench_rate(pg: str, db: str, clients: int, seconds: int) -> float:
+    out = subprocess.run(
+        ["pgbench", *_pg_params(pg), "-n", "-b", "tpcb-like", "-c", str(clients),
+         "-j", str(clients), "-T", str(seconds), db],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    found = re.search(r"tps = ([\d.]+) \((?:without initial connection time|excluding)", out)
+    return float(found.group(1)) if found else float("nan")
 
 
 def _setup_django(database_url: str) -> None:
@@ -139,8 +138,14 @@ def _worker(city_id: int, ids: list[int], seconds: float, tag: str, start: Any, 
     connection.close()
 
 
-def run_clients(cities: list[tuple[int, list[int]]], clients: int, seconds: float) -> float:
-    """Return transfers/second with ``clients`` processes spread round-robin over the cities."""
+def run_clients(
+    cities: list[tuple[int, list[int]]], clients: int, seconds: float, *, disjoint: bool = False
+) -> float:
+    """Return transfers/second with ``clients`` processes spread round-robin over the cities.
+
+    ``disjoint``: each client pays only among its own slice of the city's accounts, so no two
+    clients ever touch the same account (throughput should then grow with clients).
+    """
     from django.db import connections
 
     connections.close_all()
@@ -150,7 +155,9 @@ def run_clients(cities: list[tuple[int, list[int]]], clients: int, seconds: floa
     procs = []
     for n in range(clients):
         city_id, ids = cities[n % len(cities)]
-        tag = f"c{clients}-{len(cities)}-{n}-{time.time_ns()}"
+        if disjoint:
+            ids = ids[n::clients]
+        tag = f"c{clients}-{len(cities)}-{n}-{disjoint}-{time.time_ns()}"
         p = ctx.Process(target=_worker, args=(city_id, ids, seconds, tag, start, out))
         p.start()
         procs.append(p)
@@ -180,36 +187,78 @@ def import_rate(city_id: int, ids: list[int], n: int = 10_000) -> float:
     return n / (time.perf_counter() - began)
 
 
-def bench_postgres(pg: str, clients: list[int], seconds: int) -> dict[str, Any]:
+def bench_postgres(pg: str, clients: list[int], seconds: int, repeat: int) -> dict[str, Any]:
+    from benchlib import spread
+
     db = f"kyoso_bench_ledger_{os.getpid()}"
     _psql(pg, f"DROP DATABASE IF EXISTS {db}")
     _psql(pg, f"CREATE DATABASE {db}")
+    peer_db = pgbench_init(pg)
     try:
         _setup_django(f"{pg}/{db}")
         main_city = _make_city("bench", "990001", ACCOUNTS)
-        rates = {n: run_clients([main_city], n, seconds) for n in clients}
-        spread = [_make_city(f"bench{k}", f"99{k + 10:04d}", 1000) for k in range(8)]
-        per_city = run_clients(spread, 8, seconds)
+        runs: dict[str, dict[int, list[float]]] = {
+            side: {n: [] for n in clients} for side in ("pgbench", "kyoso", "kyoso_disjoint")
+        }
+        for rep in range(repeat):
+            for n in clients:
+                order = ["pgbench", "kyoso", "kyoso_disjoint"]
+                if rep % 2:
+                    order.reverse()
+                for side in order:
+                    if side == "pgbench":
+                        rate = pgbench_rate(pg, peer_db, n, seconds)
+                    else:
+                        rate = run_clients(
+                            [main_city], n, seconds, disjoint=side == "kyoso_disjoint"
+                        )
+                    runs[side][n].append(rate)
         from django.db import connections
 
-        connections.close_all()
-        imported = import_rate(*main_city)
         from kyoso.commons.selectors.ledger import ledger_verify
+        from kyoso.commons.services.ledger_seal import journal_seal
         from kyoso.core.models import City
 
+        connections.close_all()
+        city = City.objects.get(pk=main_city[0])
+        before = ledger_verify(city)
+        began = time.perf_counter()
+        sealed = journal_seal(city=city)
+        seal_seconds = time.perf_counter() - began
+        imported = import_rate(*main_city)
         verified = all(ledger_verify(c).ok for c in City.objects.all())
         connections.close_all()
         return {
-            "rates": rates,
-            "per_city_chains_8": per_city,
-            "import": imported,
-            "verified": verified,
+            "clients": {
+                str(n): {
+                    "kyoso_transfers_per_s": spread(runs["kyoso"][n], 1),
+                    "kyoso_disjoint_accounts_per_s": spread(runs["kyoso_disjoint"][n], 1),
+                    "pgbench_tps": spread(runs["pgbench"][n], 1),
+                    "ratio": round(
+                        statistics.median(runs["kyoso"][n]) / statistics.median(runs["pgbench"][n]),
+                        3,
+                    ),
+                    "ratio_disjoint": round(
+                        statistics.median(runs["kyoso_disjoint"][n])
+                        / statistics.median(runs["pgbench"][n]),
+                        3,
+                    ),
+                }
+                for n in clients
+            },
+            "journal_entries": before.transfers,
+            "unsealed_after_runs": before.unsealed,
+            "oldest_unsealed_seconds_after_runs": before.oldest_unsealed_seconds,
+            "final_seal": {"entries": sealed, "seconds": round(seal_seconds, 3)},
+            "postgres_batched_import_per_s": round(imported, 1),
+            "ledger_verify_ok": verified,
         }
     finally:
         from django.db import connections
 
         connections.close_all()
         _psql(pg, f"DROP DATABASE IF EXISTS {db}")
+        _psql(pg, f"DROP DATABASE IF EXISTS {peer_db}")
 
 
 def sqlite_child(tmp: str, seconds: int) -> None:
@@ -235,7 +284,8 @@ def bench_sqlite(seconds: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--clients", type=int, nargs="*", default=[1, 8, 32])
     parser.add_argument(
         "--pg", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
@@ -245,29 +295,20 @@ def main() -> None:
     if args.sqlite_child:
         sqlite_child(args.sqlite_child, args.seconds)
         return
-    sqlite = bench_sqlite(args.seconds)
-    pgbench = run_pgbench(args.pg, args.clients, args.seconds)
-    kyoso = bench_postgres(args.pg, args.clients, args.seconds)
-    report = {
+    from benchlib import load, machine
+
+    report: dict[str, Any] = {
         "benchmark": "ledger",
         "peer": "pgbench -b tpcb-like (scale 1)",
-        "cpus": os.cpu_count(),
-        "load_average_1m": round(os.getloadavg()[0], 2),
+        **machine(),
         "seconds_per_run": args.seconds,
-        "clients": {
-            str(n): {
-                "kyoso_transfers_per_s": round(kyoso["rates"][n], 1),
-                "pgbench_tps": round(pgbench[n], 1),
-                "ratio": round(kyoso["rates"][n] / pgbench[n], 3) if pgbench[n] else None,
-            }
-            for n in args.clients
-        },
-        "kyoso_8_clients_over_8_cities_per_s": round(kyoso["per_city_chains_8"], 1),
-        "postgres_batched_import_per_s": round(kyoso["import"], 1),
-        "sqlite_1_client_per_s": round(sqlite["rate"], 1),
-        "sqlite_batched_import_per_s": round(sqlite["import"], 1),
-        "ledger_verify_ok": kyoso["verified"],
+        "repeat": args.repeat,
     }
+    report.update(bench_postgres(args.pg, args.clients, args.seconds, args.repeat))
+    sqlite = bench_sqlite(args.seconds)
+    report["sqlite_1_client_per_s"] = round(sqlite["rate"], 1)
+    report["sqlite_batched_import_per_s"] = round(sqlite["import"], 1)
+    report["load_after"] = load()
     print(json.dumps(report, indent=2))
 
 

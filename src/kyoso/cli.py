@@ -63,6 +63,22 @@ def serve(args: list[str]) -> int:
     return 0  # pragma: no cover - execv does not return
 
 
+def _seal_ledgers() -> None:
+    """Seal every city's committed points transfers into its hash chain, once a second."""
+    from django.conf import settings
+    from django.db import connection
+
+    from kyoso.commons.services.ledger_seal import journal_seal_all
+
+    while True:
+        try:
+            journal_seal_all()
+        except Exception as exc:  # a busy database must not stop the worker
+            print(f"ledger sealing failed: {exc}", file=sys.stderr)
+            connection.close()
+        time.sleep(settings.LEDGER_SEAL_EVERY)
+
+
 def worker(args: list[str]) -> int:
     """Run the task worker; a thread enqueues the e-mail digest once an hour."""
     _setup()
@@ -77,6 +93,7 @@ def worker(args: list[str]) -> int:
             time.sleep(3600)
 
     threading.Thread(target=schedule_digests, daemon=True).start()
+    threading.Thread(target=_seal_ledgers, daemon=True).start()
     from django.core.management import call_command
 
     call_command("db_worker", *args)

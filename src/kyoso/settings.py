@@ -188,6 +188,11 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Points ledger: committed transfers are sealed into the hash chain at most every
+# LEDGER_SEAL_EVERY seconds (per process, and by the worker); `kyoso ledger verify` fails when an
+# entry has waited longer than LEDGER_SEAL_BOUND seconds.
+LEDGER_SEAL_EVERY = float(os.environ.get("KYOSO_LEDGER_SEAL_EVERY", "1"))
+LEDGER_SEAL_BOUND = float(os.environ.get("KYOSO_LEDGER_SEAL_BOUND", "60"))
 KYOSO_MAX_UPLOAD_BYTES = int(os.environ.get("KYOSO_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
 # A tile server URL template; empty means the maps draw only the city's own GeoJSON layers.

@@ -33,4 +33,5 @@ def economy(city: City, *, people: int = 3, funds: int = 1000) -> Economy:
             idempotency_key=f"seed-{n}", kind="reward",
         )  # fmt: skip
         accounts.append(account)
+    ledger.journal_seal(city=city)
     return Economy(issuer, treasury, accounts)

@@ -28,6 +28,9 @@ def test_transfer_moves_points_and_chains(city):
         city=city, debit=a, credit=b, amount=250, idempotency_key="k1", kind="gift"
     )
     assert (_balance(a), _balance(b)) == (750, 1250)
+    assert t.seq is None  # committed, waiting for the sealer
+    assert ledger.journal_seal(city=city) == 1
+    t.refresh_from_db()
     assert t.seq == LedgerChain.objects.get(city=city).seq
     assert t.prev_hash == Transfer.objects.get(city=city, seq=t.seq - 1).hash
     assert ledger_verify(city).ok
@@ -199,10 +202,68 @@ def test_verify_detects_edited_amount(city):
         city=city, debit=eco.people[0], credit=eco.people[1], amount=5, idempotency_key="e",
         kind="gift",
     )  # fmt: skip
+    ledger.journal_seal(city=city)
     _sql("UPDATE commons_transfer SET amount = 500 WHERE id = %s", [t.pk])
     report = ledger_verify(city)
     assert not report.ok
     assert any(p.startswith("altered") for p in report.problems)
+
+
+def test_unsealed_entries_are_checked_by_the_balances(city):
+    eco = economy(city)
+    a, b = eco.people[:2]
+    t = ledger.transfer_create(
+        city=city, debit=a, credit=b, amount=5, idempotency_key="u1", kind="gift"
+    )
+    gone = ledger.transfer_create(
+        city=city, debit=b, credit=a, amount=7, idempotency_key="u2", kind="gift"
+    )
+    report = ledger_verify(city)
+    assert report.ok, report.problems
+    assert (report.sealed, report.unsealed) == (4, 2)
+    assert report.oldest_unsealed_seconds is not None
+    assert report.oldest_unsealed_seconds < report.seal_bound_seconds
+    _sql("UPDATE commons_transfer SET amount = 500 WHERE id = %s", [t.pk])
+    _sql("DELETE FROM commons_transfer WHERE id = %s", [gone.pk])
+    problems = ledger_verify(city).problems
+    assert any(p.startswith("balance") for p in problems)
+
+
+def test_an_entry_unsealed_past_the_bound_fails_verify(city, settings):
+    eco = economy(city)
+    ledger.transfer_create(
+        city=city, debit=eco.people[0], credit=eco.people[1], amount=5, idempotency_key="late",
+        kind="gift",
+    )  # fmt: skip
+    settings.LEDGER_SEAL_BOUND = 60
+    old = timezone.now() - timedelta(minutes=5)
+    Transfer.objects.filter(idempotency_key="late").update(recorded_at=old)
+    problems = ledger_verify(city).problems
+    assert any(p.startswith("unsealed: 1 transfers") for p in problems), problems
+    assert ledger.journal_seal(city=city) == 1
+    assert ledger_verify(city).ok
+
+
+def test_sealing_chains_holds_and_their_resolutions_in_one_batch(city):
+    eco = economy(city)
+    a, b = eco.people[:2]
+    hold = ledger.transfer_create(
+        city=city, debit=a, credit=b, amount=30, idempotency_key="sh", kind="payment",
+        pending=True, timeout=timedelta(minutes=5),
+    )  # fmt: skip
+    posted = ledger.transfer_post(city=city, transfer_id=hold.pk)
+    assert ledger_verify(city).ok
+    assert ledger.journal_seal(city=city) == 2
+    hold.refresh_from_db()
+    posted.refresh_from_db()
+    assert (hold.seq, posted.seq) == (5, 6)
+    assert posted.prev_hash == hold.hash
+    report = ledger_verify(city)
+    assert report.ok, report.problems
+    assert (report.sealed, report.unsealed) == (6, 0)
+    # Changing the hold the resolution points to after sealing breaks the chain.
+    _sql("UPDATE commons_transfer SET pending_id = NULL WHERE id = %s", [posted.pk])
+    assert not ledger_verify(city).ok
 
 
 def test_verify_detects_edited_balance(city):
@@ -283,8 +344,16 @@ def test_batched_import_is_all_or_nothing(city):
 
 def test_ledger_verify_command(city, capsys):
     economy(city)
+    ledger.transfer_create(
+        city=city, debit=ledger.system_account(city=city, kind="treasury"),
+        credit=ledger.system_account(city=city, kind="issuer"), amount=1,
+        idempotency_key="cmd", kind="refund",
+    )  # fmt: skip
     call_command("ledger", "verify", "--city", city.slug)
-    assert "OK" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "OK" in out and "1 waiting for the sealer" in out
+    call_command("ledger", "seal", "--city", city.slug)
+    assert "1 transfers sealed" in capsys.readouterr().out
     _sql("UPDATE commons_transfer SET memo = 'x' WHERE seq = 1 AND city_id = %s", [city.pk])
     with pytest.raises(CommandError):
         call_command("ledger", "verify")

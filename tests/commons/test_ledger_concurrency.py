@@ -200,3 +200,44 @@ def test_killed_during_one_transaction_batch_applies_nothing(city):
     assert "done" not in rest  # killed inside the batch's transaction
     assert Transfer.objects.filter(city=city).count() == before
     assert ledger_verify(city).ok
+
+
+def test_same_key_retries_racing_the_first_attempt_get_its_transfer(city):
+    """Issue 9 §5: a retry that waits behind the first attempt must not answer "insufficient".
+
+    Each round spends an account's whole balance under one key from 12 threads at once: the
+    first to lock the balances books it, and every other one — which then finds the funds gone
+    — must return that same transfer instead of refusing.
+    """
+    eco = economy(city, people=12, funds=500)
+    ledger.journal_seal(city=city)
+    barrier = threading.Barrier(12)
+    for round_ in range(6):
+        payer, payee = eco.people[round_], eco.people[round_ + 6]
+        answers: list[object] = []
+        lock = threading.Lock()
+
+        def send(payer=payer, payee=payee, answers=answers, lock=lock, round_=round_) -> None:
+            try:
+                barrier.wait()
+                t = ledger.transfer_create(
+                    city=city, debit=payer, credit=payee, amount=500,
+                    idempotency_key=f"retry-{round_}", kind="gift",
+                )  # fmt: skip
+                result: object = t.pk
+            except BaseException as exc:  # recorded for the assertion
+                result = exc
+            finally:
+                connections.close_all()
+            with lock:
+                answers.append(result)
+
+        threads = [threading.Thread(target=send) for _ in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        booked = Transfer.objects.get(city=city, idempotency_key=f"retry-{round_}")
+        assert answers == [booked.pk] * 12, answers
+        assert AccountBalance.objects.get(account=payer).balance == 0
+    assert ledger_verify(city).ok

@@ -123,7 +123,7 @@ class BalanceOut(Schema):
 
 class TransferOut(Schema):
     id: int
-    seq: int
+    seq: int | None = Field(None, description="Place in the hash chain; null until sealed.")
     debit_account: int = Field(..., alias="debit_account_id")
     credit_account: int = Field(..., alias="credit_account_id")
     amount: int

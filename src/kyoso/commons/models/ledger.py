@@ -2,7 +2,8 @@
 
 Balances are derived data kept beside each account in the same transaction as the transfer
 that changes them; ``kyoso ledger verify`` recomputes them from the journal and walks the hash
-chain (``kyoso.commons.algorithms.ledger_journal``) so that any edit, removal or reordering is detected.
+chain (``commons.algorithms.ledger_journal``) so that any edit, removal or reordering is detected.
+A transfer commits unsealed; the sealer (``services.ledger_seal``) numbers it and chains it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from kyoso.commons.algorithms import ledger_journal
@@ -133,7 +135,8 @@ class Transfer(models.Model):
 
     # Removing a whole city (a tenant) removes its journal; nothing else deletes entries.
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
-    seq = models.BigIntegerField()
+    # Position in the city's hash chain, given by the sealer; NULL while the entry is unsealed.
+    seq = models.BigIntegerField(null=True, blank=True)
     debit_account = models.ForeignKey(LedgerAccount, on_delete=models.RESTRICT, related_name="+")
     credit_account = models.ForeignKey(LedgerAccount, on_delete=models.RESTRICT, related_name="+")
     amount = models.BigIntegerField(_("points"))
@@ -151,15 +154,19 @@ class Transfer(models.Model):
     )
     created_at = models.DateTimeField()
     posted_at = models.DateTimeField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+    # When the database wrote the entry (its own clock: ``created_at`` may be back-dated), so
+    # ``ledger verify`` can tell how long an unsealed entry has waited for the sealer.
+    recorded_at = models.DateTimeField(db_default=Now(), editable=False)
 
     objects = TransferQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
-        ordering = ["-seq"]
+        # Ids follow commit order for entries that share an account (see services.ledger_seal).
+        ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(fields=["city", "seq"], name="transfer_seq_per_city"),
             models.UniqueConstraint(
@@ -175,10 +182,15 @@ class Transfer(models.Model):
             models.Index(fields=["debit_account", "created_at"]),
             models.Index(fields=["credit_account", "created_at"]),
             models.Index(fields=["city", "kind", "created_at"]),
+            models.Index(
+                fields=["city", "id"],
+                condition=models.Q(seq__isnull=True),
+                name="transfer_unsealed",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.kind} {self.amount}"
+        return f"#{self.seq or '-'} {self.kind} {self.amount}"
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("the points journal is append-only")
@@ -197,13 +209,14 @@ class Transfer(models.Model):
 
 
 class LedgerChain(models.Model):
-    """The head of a city's journal: the last seq and hash, locked to append in order."""
+    """The head of a city's sealed journal: the last seq and hash, locked only by the sealer."""
 
     city = models.OneToOneField(City, on_delete=models.CASCADE, primary_key=True, related_name="+")
     seq = models.BigIntegerField(default=0)
     head_hash = models.CharField(max_length=64)
     # The hash before the last append, so one UPDATE … RETURNING gives both ends of the link.
     prev_hash = models.CharField(max_length=64, blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.city_id}#{self.seq}"

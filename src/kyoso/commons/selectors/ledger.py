@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
@@ -18,7 +19,8 @@ from kyoso.commons.models import (
     Transfer,
     TransferStatus,
 )
-from kyoso.commons.services.ledger import DEFAULT_EXPIRY_DAYS, journal_fields
+from kyoso.commons.services.ledger import DEFAULT_EXPIRY_DAYS
+from kyoso.commons.services.ledger_seal import journal_fields, seal_bound
 from kyoso.core.models import City, User
 
 
@@ -43,7 +45,7 @@ def transfers_of(account: LedgerAccount) -> QuerySet[Transfer]:
             Q(debit_account=account) | Q(credit_account=account), city_id=account.city_id
         )
         .select_related("debit_account", "credit_account")
-        .order_by("-seq")
+        .order_by("-id")
     )
 
 
@@ -89,6 +91,10 @@ class LedgerReport:
     total_balance: int = 0
     problems: list[str] = field(default_factory=list)
     checked_at: datetime | None = None
+    sealed: int = 0
+    unsealed: int = 0
+    oldest_unsealed_seconds: float | None = None
+    seal_bound_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -98,85 +104,92 @@ class LedgerReport:
 def ledger_verify(city: City) -> LedgerReport:
     """Return the verification of a city's ledger.
 
-    Walks the journal in ``seq`` order checking every hash link, replays it into balances
-    (no non-issuer account may ever dip below zero), compares them with the stored balance rows
-    and the chain head, checks that holds agree with what resolved them, and that the points
-    sum to zero (the issuer's negative balance is everything in circulation).
+    Walks the sealed journal in ``seq`` order checking every hash link, then the entries still
+    waiting for the sealer in id order, replays both into balances (no non-issuer account may
+    ever dip below zero), compares them with the stored balance rows and the chain head, checks
+    that holds agree with what resolved them, and that the points sum to zero (the issuer's
+    negative balance is everything in circulation). An unsealed entry is covered by the
+    balances (so removing it or changing its amount or accounts is found) but not yet by the
+    chain; one that has waited longer than ``LEDGER_SEAL_BOUND`` seconds is a problem.
     """
-    report = LedgerReport(city=city.slug, checked_at=timezone.now())
+    now = timezone.now()
+    report = LedgerReport(city=city.slug, checked_at=now, seal_bound_seconds=seal_bound())
     walker = ledger_journal.ChainWalker(city.pk)
     positions: dict[int, ledger_journal.Position] = {}
-    seq_of: dict[int, int] = {}
+    seq_of: dict[int, int | None] = {}
     holds: dict[int, str] = {}  # hold id → derived status
     stored_hold_status: dict[int, str] = {}
     kinds = dict(LedgerAccount.objects.filter(city=city).values_list("pk", "kind"))
-    entries = (
-        Transfer.objects.filter(city=city)
-        .order_by("seq")
-        .only(
-            "seq",
-            "debit_account_id",
-            "credit_account_id",
-            "amount",
-            "kind",
-            "idempotency_key",
-            "status",
-            "two_phase",
-            "pending_id",
-            "timeout_at",
-            "memo",
-            "created_by_id",
-            "created_at",
-            "prev_hash",
-            "hash",
-        )
-    )
-    for t in entries.iterator(chunk_size=5000):
+    fields = (
+        "seq", "debit_account_id", "credit_account_id", "amount", "kind", "idempotency_key",
+        "status", "two_phase", "pending_id", "timeout_at", "memo", "created_by_id",
+        "created_at", "prev_hash", "hash", "recorded_at",
+    )  # fmt: skip
+    sealed = Transfer.objects.filter(city=city, seq__isnull=False).order_by("seq").only(*fields)
+    unsealed = Transfer.objects.filter(city=city, seq__isnull=True).order_by("id").only(*fields)
+    entries = chain(sealed.iterator(chunk_size=5000), unsealed.iterator(chunk_size=5000))
+    for t in entries:
         report.transfers += 1
+        label = str(t.seq) if t.seq is not None else f"(unsealed, id {t.pk})"
+        if t.seq is None:
+            report.unsealed += 1
+            age = (now - t.recorded_at).total_seconds()
+            if report.oldest_unsealed_seconds is None or age > report.oldest_unsealed_seconds:
+                report.oldest_unsealed_seconds = age
         pending_seq = None
         if t.pending_id is not None:
             pending_seq = seq_of.get(t.pending_id)
-            if pending_seq is None or t.pending_id not in holds:
-                report.problems.append(f"resolution: transfer {t.seq} resolves an unknown hold")
+            if t.pending_id not in holds or (t.seq is not None and pending_seq is None):
+                report.problems.append(f"resolution: transfer {label} resolves an unknown hold")
             elif holds[t.pending_id] != TransferStatus.PENDING:
-                report.problems.append(f"resolution: transfer {t.seq} resolves a hold twice")
+                report.problems.append(f"resolution: transfer {label} resolves a hold twice")
             else:
                 holds[t.pending_id] = t.status
         elif not t.two_phase and t.status != TransferStatus.POSTED:
-            report.problems.append(f"status: transfer {t.seq} is {t.status}, not posted")
+            report.problems.append(f"status: transfer {label} is {t.status}, not posted")
         if t.debit_account_id not in kinds or t.credit_account_id not in kinds:
-            report.problems.append(f"account: transfer {t.seq} uses an account of another city")
+            report.problems.append(f"account: transfer {label} uses an account of another city")
         seq_of[t.pk] = t.seq
         if t.two_phase:
             holds[t.pk] = TransferStatus.PENDING
             stored_hold_status[t.pk] = t.status
-        walker.feed(journal_fields(t, pending_seq=pending_seq), t.prev_hash, t.hash)
+        if t.seq is not None:
+            report.sealed += 1
+            walker.feed(journal_fields(t, pending_seq=pending_seq), t.prev_hash, t.hash)
         try:
             ledger_journal.apply(
                 positions, t.action, t.debit_account_id, t.credit_account_id, t.amount
             )
         except ValueError as exc:
-            report.problems.append(f"action: transfer {t.seq}: {exc}")
+            report.problems.append(f"action: transfer {label}: {exc}")
             continue
         debtor = positions[t.debit_account_id]
         if kinds.get(t.debit_account_id) != AccountKind.ISSUER and debtor.available < 0:
-            report.problems.append(f"negative: transfer {t.seq} overdraws its debit account")
+            report.problems.append(f"negative: transfer {label} overdraws its debit account")
     report.problems.extend(walker.problems)
     report.head = walker.head
     for hold_id, derived in holds.items():
         if stored_hold_status[hold_id] != derived:
             report.problems.append(
-                f"status: hold {seq_of[hold_id]} says {stored_hold_status[hold_id]}, "
+                f"status: hold {seq_of[hold_id] or hold_id} says {stored_hold_status[hold_id]}, "
                 f"its journal says {derived}"
             )
-    chain = LedgerChain.objects.filter(city=city).first()
-    if chain is None:
-        if report.transfers:
-            report.problems.append("head: the chain head is missing")
-    elif (chain.seq, chain.head_hash) != (report.transfers, walker.head):
+    if (
+        report.oldest_unsealed_seconds is not None
+        and report.oldest_unsealed_seconds > report.seal_bound_seconds
+    ):
         report.problems.append(
-            f"head: the chain head says {chain.seq} transfers, the journal has {report.transfers}"
-            if chain.seq != report.transfers
+            f"unsealed: {report.unsealed} transfers wait for the sealer, the oldest for "
+            f"{report.oldest_unsealed_seconds:.0f} s (bound {report.seal_bound_seconds:.0f} s)"
+        )
+    head = LedgerChain.objects.filter(city=city).first()
+    if head is None:
+        if report.sealed:
+            report.problems.append("head: the chain head is missing")
+    elif (head.seq, head.head_hash) != (report.sealed, walker.head):
+        report.problems.append(
+            f"head: the chain head says {head.seq} transfers, the journal has {report.sealed}"
+            if head.seq != report.sealed
             else "head: the chain head hash differs from the last transfer"
         )
     stored = {b.account_id: b for b in AccountBalance.objects.filter(city=city)}

@@ -1,9 +1,9 @@
 """Writes of the points ledger: accounts, transfers (one- and two-phase), expiry, imports.
 
 Every transfer locks the balance rows of both accounts in id order (so two transfers never wait
-on each other in a cycle), checks funds and limits, updates the balances, then locks the city's
-chain head to take the next ``seq`` and hash, and inserts the journal entry — all in one
-transaction. The chain head is taken last so it is held only for the insert and the commit.
+on each other in a cycle), checks funds and limits, updates the balances and inserts its
+journal entry — one transaction that touches only those two accounts. The entry is committed
+unsealed; ``ledger_seal`` numbers it and extends the city's hash chain after the commit.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from kyoso.commons.models import (
     AccountKind,
     Group,
     LedgerAccount,
-    LedgerChain,
     Transfer,
     TransferKind,
     TransferStatus,
 )
-from kyoso.commons.services import ledger_sql
+from kyoso.commons.services import ledger_seal, ledger_sql
+from kyoso.commons.services.ledger_seal import journal_seal
 from kyoso.core.errors import ConflictError, DomainError, NotFoundError
 from kyoso.core.models import City, User
 
@@ -91,17 +91,6 @@ def system_account(*, city: City, kind: str) -> LedgerAccount:
     if kind not in names:
         raise DomainError(_("Unknown kind of account."), field="kind")
     return _account_create(city=city, kind=kind, name=names[kind])
-
-
-def _chain_for(city: City) -> None:
-    if not LedgerChain.objects.filter(city=city).exists():
-        try:
-            with transaction.atomic():
-                LedgerChain.objects.create(
-                    city=city, seq=0, head_hash=ledger_journal.genesis_hash(city.pk)
-                )
-        except IntegrityError:
-            pass
 
 
 # --- transfers ----------------------------------------------------------------------------
@@ -171,69 +160,6 @@ def _check_limits(
             )
 
 
-def _append(
-    *,
-    city: City,
-    debit_id: int,
-    credit_id: int,
-    amount: int,
-    kind: str,
-    key: str,
-    memo: str,
-    now: datetime,
-    status: str,
-    two_phase: bool = False,
-    pending: Transfer | None = None,
-    timeout_at: datetime | None = None,
-    actor: User | None = None,
-) -> Transfer:
-    """Insert the next journal entry of the city under the chain head's lock."""
-    head = LedgerChain.objects.select_for_update().get(city=city)
-    transfer = Transfer(
-        city=city,
-        seq=head.seq + 1,
-        debit_account_id=debit_id,
-        credit_account_id=credit_id,
-        amount=amount,
-        kind=kind,
-        idempotency_key=key,
-        status=status,
-        two_phase=two_phase,
-        pending=pending,
-        timeout_at=timeout_at,
-        memo=memo,
-        created_by=actor,
-        created_at=now,
-        posted_at=now if status == TransferStatus.POSTED else None,
-        prev_hash=head.head_hash,
-    )
-    transfer.hash = ledger_journal.transfer_hash(
-        head.head_hash, journal_fields(transfer, pending_seq=pending.seq if pending else None)
-    )
-    transfer.save(force_insert=True)
-    head.seq, head.prev_hash, head.head_hash = transfer.seq, head.head_hash, transfer.hash
-    head.save(update_fields=["seq", "prev_hash", "head_hash"])
-    return transfer
-
-
-def journal_fields(t: Transfer, *, pending_seq: int | None) -> ledger_journal.JournalFields:
-    """Return the hashed fields of a transfer."""
-    return ledger_journal.JournalFields(
-        seq=t.seq,
-        debit=t.debit_account_id,
-        credit=t.credit_account_id,
-        amount=t.amount,
-        kind=t.kind,
-        action=t.action,
-        pending_seq=pending_seq,
-        key=t.idempotency_key,
-        memo=t.memo,
-        created_at=ledger_journal.timestamp(t.created_at),
-        timeout_at=ledger_journal.timestamp(t.timeout_at),
-        by=t.created_by_id,
-    )
-
-
 def _validate(
     *, city: City, debit: LedgerAccount, credit: LedgerAccount, amount: int, key: str, kind: str
 ) -> None:
@@ -275,10 +201,7 @@ def transfer_create(
     memo = memo.replace("\x00", "")
     if pending and (timeout is None or timeout <= timedelta(0)):
         raise DomainError(_("A pending transfer needs a timeout."), field="timeout")
-    if ledger_sql.key_used(city.pk, idempotency_key):
-        original = _replay_of(city, idempotency_key, debit, credit, amount)
-        if original is not None:
-            return original
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     try:
         with transaction.atomic():
             now = at or timezone.now()
@@ -306,8 +229,9 @@ def transfer_create(
             if debit_bal.day != today:
                 debit_bal.day, debit_bal.day_debits = today, 0
             debit_bal.day_debits += amount
-            ledger_sql.save_balances(debit_bal, credit_bal)
-            return ledger_sql.append(
+            transfer = ledger_sql.save_and_append(
+                debit=debit_bal,
+                credit=credit_bal,
                 city_id=city.pk,
                 debit_id=debit.pk,
                 credit_id=credit.pk,
@@ -316,12 +240,18 @@ def transfer_create(
                 key=idempotency_key,
                 memo=memo[:200],
                 now=now,
-                pending=pending,
+                status=TransferStatus.PENDING if pending else TransferStatus.POSTED,
+                two_phase=pending,
                 timeout_at=now + timeout if pending and timeout else None,
-                actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
+                actor_id=actor_id,
             )
-    except IntegrityError:
-        # The same key committed first in a concurrent request: return that one.
+            ledger_seal.seal_soon(city.pk, now=at is not None)
+            return transfer
+    except (IntegrityError, DomainError):
+        # A request under a used key is a retry: answer what the first one got. The balance
+        # locks order a retry after the first attempt (both touch the same accounts), so a
+        # retry that waited finds the booked transfer here — also when the first one spent
+        # the funds the retry's checks then missed — never "insufficient points".
         original = _replay_of(city, idempotency_key, debit, credit, amount)
         if original is None:
             raise
@@ -357,11 +287,10 @@ def _resolve(*, city: City, transfer_id: int, post: bool, actor: User | None) ->
         if post:
             d.debits_posted += hold.amount
             c.credits_posted += hold.amount
-        fields = ["debits_posted", "credits_posted", "debits_pending", "credits_pending"]
-        d.save(update_fields=fields)
-        c.save(update_fields=fields)
-        resolution = _append(
-            city=city,
+        resolution = ledger_sql.save_and_append(
+            debit=d,
+            credit=c,
+            city_id=city.pk,
             debit_id=hold.debit_account_id,
             credit_id=hold.credit_account_id,
             amount=hold.amount,
@@ -370,12 +299,13 @@ def _resolve(*, city: City, transfer_id: int, post: bool, actor: User | None) ->
             memo=hold.memo,
             now=now,
             status=wanted,
-            pending=hold,
-            actor=actor,
+            pending_id=hold.pk,
+            actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
         )
         hold.status = wanted
         hold.posted_at = now if post else None
         hold.save(update_fields=["status", "posted_at"])
+        ledger_seal.seal_soon(city.pk)
     return resolution
 
 
@@ -490,7 +420,6 @@ def transfers_import(
             )
         _validate(city=city, debit=accounts[r.debit_id], credit=accounts[r.credit_id],
                   amount=r.amount, key=r.key, kind=r.kind)  # fmt: skip
-    _chain_for(city)
     with transaction.atomic():
         used = set(
             Transfer.objects.filter(
@@ -499,7 +428,6 @@ def transfers_import(
         )
         todo = [r for r in rows if r.key not in used]
         balances = _lock_balances(set(accounts))
-        head = LedgerChain.objects.select_for_update().get(city=city)
         now = timezone.now()
         today = timezone.localdate(now)
         made: list[Transfer] = []
@@ -519,17 +447,12 @@ def transfers_import(
             if d.day != today:
                 d.day, d.day_debits = today, 0
             d.day_debits += r.amount
-            t = Transfer(
-                city=city, seq=head.seq + 1, debit_account_id=r.debit_id,
+            made.append(Transfer(
+                city=city, seq=None, debit_account_id=r.debit_id,
                 credit_account_id=r.credit_id, amount=r.amount, kind=r.kind,
                 idempotency_key=r.key, status=TransferStatus.POSTED, memo=r.memo[:200],
-                created_by=actor, created_at=now, posted_at=now, prev_hash=head.head_hash,
-            )  # fmt: skip
-            t.hash = ledger_journal.transfer_hash(
-                head.head_hash, journal_fields(t, pending_seq=None)
-            )
-            head.seq, head.prev_hash, head.head_hash = t.seq, head.head_hash, t.hash
-            made.append(t)
+                created_by=actor, created_at=now, posted_at=now, prev_hash="", hash="",
+            ))  # fmt: skip
         Transfer.objects.bulk_create(made, batch_size=1000)
         touched = {t.debit_account_id for t in made} | {t.credit_account_id for t in made}
         # One prepared UPDATE per touched account (pipelined by the driver); Django's
@@ -543,5 +466,6 @@ def transfers_import(
                     for b in (balances[pk] for pk in sorted(touched))
                 ],
             )
-        head.save(update_fields=["seq", "prev_hash", "head_hash"])
+    # The batch is sealed at once (outside its transaction when there is no outer one).
+    journal_seal(city=city)
     return made
