@@ -41,7 +41,6 @@ from kyoso.commons.services.ledger import (
     TransferRow,
     account_open,
     group_account_open,
-    journal_fields,
     points_expire,
     system_account,
     transfer_create,
@@ -50,11 +49,10 @@ from kyoso.commons.services.ledger import (
     transfers_import,
     transfers_void_timed_out,
 )
-from kyoso.commons.services.ledger_sql import (
-    append,
-    key_used,
-    lock_balances,
-    save_balances,
+from kyoso.commons.services.ledger_seal import (
+    journal_fields,
+    journal_seal,
+    journal_seal_all,
 )
 from kyoso.commons.services.payments import (
     merchant_account_open,
@@ -77,7 +75,6 @@ __all__ = [
     "Cast",
     "TransferRow",
     "account_open",
-    "append",
     "ballot_cast",
     "check_ballot",
     "decision_create",
@@ -93,8 +90,8 @@ __all__ = [
     "help_request_respond",
     "hours_asked",
     "journal_fields",
-    "key_used",
-    "lock_balances",
+    "journal_seal",
+    "journal_seal_all",
     "may_vote",
     "merchant_account_open",
     "merchant_payout",
@@ -118,7 +115,6 @@ __all__ = [
     "reward_rule_save",
     "rewards_leave",
     "rewards_opt_in",
-    "save_balances",
     "system_account",
     "tally_params",
     "task_add",
