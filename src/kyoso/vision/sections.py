@@ -14,7 +14,7 @@ def home_section(request: HttpRequest, city: City) -> str | None:
     if vision is None:
         return None
     return render_to_string(
-        "vision/home_section.html",
+        "vision/_home_section.html",
         {
             "vision": vision,
             "themes": list(selectors.top_themes(city)),

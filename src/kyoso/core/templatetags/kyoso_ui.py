@@ -11,7 +11,7 @@ from django.forms import BoundField
 register = template.Library()
 
 
-@register.inclusion_tag("core/components/chart.html")
+@register.inclusion_tag("core/_chart.html")
 def chart(
     chart_id: str,
     caption: str,
@@ -30,7 +30,7 @@ def chart(
     }
 
 
-@register.inclusion_tag("core/components/field.html")
+@register.inclusion_tag("core/_field.html")
 def field(bound: BoundField) -> dict[str, Any]:
     """Render a form field with its label, help text and errors tied to it for screen readers."""
     return {"field": bound}
