@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyoso.commons.algorithms import pabulib
-from kyoso.commons.algorithms.participatory_budget import (
-    PBProject,
-    PBResult,
-    Utility,
-    equal_shares,
-    greedy,
-)
 from kyoso.commons.models import BallotType, PbBallot, PbProject, PbRound, PbRule
 from kyoso.core.access import require_role
 from kyoso.core.errors import ConflictError, DomainError, PermissionDeniedError
 from kyoso.core.models import City, Membership, Role, User
 from kyoso.core.services import audit_record
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from kyoso.commons.algorithms.participatory_budget import (
+        PBProject,
+        PBResult,
+        Utility,
+    )
 
 
 @transaction.atomic
@@ -105,6 +105,10 @@ def pb_ballot_cast(*, city: City, pb: PbRound, user: User, choices: dict[str, in
 
 def pb_inputs(pb: PbRound) -> tuple[list[PBProject], np.ndarray, list[PbProject]]:
     """Return the pure-module inputs of a round: projects and the voters × projects matrix."""
+    import numpy as np
+
+    from kyoso.commons.algorithms.participatory_budget import PBProject
+
     rows = list(pb.projects.order_by("code"))
     projects = [PBProject(p.code, int(p.cost)) for p in rows]
     column = {p.code: j for j, p in enumerate(rows)}
@@ -119,6 +123,8 @@ def pb_inputs(pb: PbRound) -> tuple[list[PBProject], np.ndarray, list[PbProject]
 
 def pb_compute(pb: PbRound) -> PBResult:
     """Return the round's outcome under its rule (MES is completed by raising the budget)."""
+    from kyoso.commons.algorithms.participatory_budget import equal_shares, greedy
+
     projects, matrix, _rows = pb_inputs(pb)
     utility: Utility = "score" if pb.ballot_type == BallotType.CUMULATIVE else "cost"
     if pb.rule == PbRule.GREEDY:
@@ -159,6 +165,10 @@ def pb_round_tally(*, city: City, actor: User | None, pb: PbRound) -> dict[str, 
 
 def pb_export(pb: PbRound) -> str:
     """Return the round as a pabulib .pb file."""
+    import numpy as np
+
+    from kyoso.commons.algorithms import pabulib
+
     projects, matrix, rows = pb_inputs(pb)
     cumulative = pb.ballot_type == BallotType.CUMULATIVE
     votes, points = [], []
@@ -195,6 +205,8 @@ def pb_export(pb: PbRound) -> str:
 @transaction.atomic
 def pb_import(*, city: City, actor: User, text: str, title: str = "") -> PbRound:
     """Return a closed round built from a pabulib .pb file, with its ballots and result."""
+    from kyoso.commons.algorithms import pabulib
+
     require_role(actor, city, Role.STAFF)
     try:
         election = pabulib.read_pabulib(text)

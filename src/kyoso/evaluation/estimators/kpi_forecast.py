@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from scipy import stats
 
 from kyoso.evaluation.estimators.errors import EstimationError
+
+if TYPE_CHECKING:
+    pass
 
 Direction = Literal["up", "down"]
 Status = Literal["on_track", "at_risk", "off_track", "no_data"]
@@ -125,6 +127,8 @@ def forecast_kpi(
     interval_level: float = 0.8,
 ) -> KpiForecast:
     """Return the KPI's target path, its linear trend forecast to the target year and a status."""
+    from scipy import stats
+
     if direction not in ("up", "down"):
         raise EstimationError(f"direction must be 'up' or 'down', not {direction!r}")
     if not 0 < interval_level < 1:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,9 +26,11 @@ from kyoso.evaluation.services.panel_input import (
     parse_panel_csv,
     parse_panel_rows,
 )
-from kyoso.evaluation.services.verification_methods import RUNNERS, MethodOutcome
 from kyoso.vision import services as vision_services
 from kyoso.vision.models import Kpi, Measure, MeasureStatus, Theme
+
+if TYPE_CHECKING:
+    from kyoso.evaluation.services.verification_methods import MethodOutcome
 
 
 def _staff(city: City, actor: User | None) -> None:
@@ -112,6 +114,8 @@ def _its_rows(verification: Verification) -> list[dict[str, Any]]:
 
 
 def _outcome(verification: Verification) -> MethodOutcome:
+    from kyoso.evaluation.services.verification_methods import RUNNERS
+
     runner = RUNNERS.get(verification.method)
     if runner is None:
         raise DomainError(_("This method is not available yet."), field="method")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import httpx
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +21,9 @@ from kyoso.mobility.models import (
     VehiclePosition,
 )
 from kyoso.mobility.services.common import _text
+
+if TYPE_CHECKING:
+    import httpx
 
 REALTIME_TTL = timedelta(seconds=120)
 ALERT_TTL = timedelta(minutes=30)
@@ -219,6 +222,8 @@ def realtime_poll(
     *, city: City, url: str, timeout: float = 10.0, client: httpx.Client | None = None
 ) -> dict[str, int]:
     """Return counts after fetching a GTFS-RT feed from ``url`` and merging it; expire stale rows."""
+    import httpx
+
     try:
         response = (client or httpx).get(url, timeout=timeout)  # type: ignore[operator]
         response.raise_for_status()

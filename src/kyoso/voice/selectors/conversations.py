@@ -5,24 +5,12 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.db.models import Count, QuerySet
 
 from kyoso.core.errors import NotFoundError
 from kyoso.core.models import City, User
-from kyoso.voice.algorithms.opinion_map import OpinionMap
-from kyoso.voice.algorithms.opinion_pca import PcaFit, project_vector
-from kyoso.voice.algorithms.polis_csv import (
-    PolisComment,
-    PolisParticipants,
-    PolisVoteLog,
-    write_comments,
-    write_participants_votes,
-    write_votes,
-)
-from kyoso.voice.algorithms.vote_matrix import VoteMatrix, row_vector
 from kyoso.voice.models import (
     Conversation,
     ConversationMap,
@@ -31,6 +19,9 @@ from kyoso.voice.models import (
     StatementStatus,
     Vote,
 )
+
+if TYPE_CHECKING:
+    pass
 
 GROUP_COLORS = ["#0b5c8a", "#b3541e", "#2e7d32", "#6a1b9a", "#8d6e00"]
 GROUP_LETTERS = "ABCDE"
@@ -106,6 +97,11 @@ class MapView:
 
 def project_votes(stored: ConversationMap, votes: dict[int, int]) -> tuple[float, float] | None:
     """Return a participant's (x, y) on the stored map's axes, computed from their votes now."""
+    import numpy as np
+
+    from kyoso.voice.algorithms.opinion_pca import PcaFit, project_vector
+    from kyoso.voice.algorithms.vote_matrix import row_vector
+
     axes = stored.axes
     if not votes or not axes.get("statement_ids"):
         return None
@@ -129,6 +125,8 @@ def map_view(
     conversation: Conversation, participant: Participant | None, *, you: str = "You"
 ) -> MapView | None:
     """Return what the map page shows, or None before the first map is computed."""
+    import numpy as np
+
     stored = ConversationMap.objects.filter(conversation=conversation).first()
     if stored is None:
         return None
@@ -196,6 +194,19 @@ def groups_of(conversation: Conversation) -> list[dict[str, Any]]:
 
 def polis_export(conversation: Conversation) -> dict[str, bytes]:
     """Return comments.csv, participants-votes.csv and votes.csv of the conversation (Polis format)."""
+    import numpy as np
+
+    from kyoso.voice.algorithms.opinion_map import OpinionMap
+    from kyoso.voice.algorithms.polis_csv import (
+        PolisComment,
+        PolisParticipants,
+        PolisVoteLog,
+        write_comments,
+        write_participants_votes,
+        write_votes,
+    )
+    from kyoso.voice.algorithms.vote_matrix import VoteMatrix
+
     statements = list(
         Statement.objects.filter(conversation=conversation)
         .annotate(n_agree=Count("votes", filter=_q(1)), n_disagree=Count("votes", filter=_q(-1)))

@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from kyoso.core.models import City
-from kyoso.voice.algorithms import text_analysis
 from kyoso.voice.models import Comment, Conversation, Proposal, Report
 from kyoso.voice.selectors.conversations import groups_of
 from kyoso.voice.selectors.proposals import proposals_overdue
 from kyoso.voice.themes import THEMES
+
+if TYPE_CHECKING:
+    pass
 
 AGE_BANDS = ["<20", "20s", "30s", "40s", "50s", "60s", "70s", "80+", "unknown"]
 
@@ -45,6 +47,8 @@ def _age_band(birth_year: int | None, year: int) -> str:
 
 def listening_dashboard(city: City, *, months: int = 12) -> Dashboard:
     """Return the dashboard of the last ``months`` months (a handful of queries, any volume)."""
+    from kyoso.voice.algorithms import text_analysis
+
     now = timezone.localtime()
     start = (now.replace(day=1) - timedelta(days=31 * (months - 1))).replace(
         day=1, hour=0, minute=0, second=0, microsecond=0

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kyoso.core.errors import NotFoundError
 from kyoso.core.models import City, User
-from kyoso.voice.algorithms import text_analysis
 from kyoso.voice.models import (
     Comment,
     Follow,
@@ -19,6 +19,9 @@ from kyoso.voice.models import (
     Support,
 )
 from kyoso.voice.themes import THEMES
+
+if TYPE_CHECKING:
+    pass
 
 SORTS = {"new": ("-created_at", "-id"), "supports": ("-support_count", "-id")}
 
@@ -111,6 +114,8 @@ def proposals_similar(
     city: City, text: str, *, exclude: int | None = None, limit: int = 5
 ) -> list[tuple[Proposal, float]]:
     """Return proposals like ``text`` (TF-IDF cosine), best first, for "似た提案があります"."""
+    from kyoso.voice.algorithms import text_analysis
+
     if len(text.strip()) < 4:
         return []
     pool = list(
@@ -127,6 +132,8 @@ def proposals_similar(
 
 def theme_suggest(text: str) -> str | None:
     """Return the code of the theme closest to ``text``."""
+    from kyoso.voice.algorithms import text_analysis
+
     if len(text.strip()) < 4:
         return None
     return text_analysis.suggest_label(

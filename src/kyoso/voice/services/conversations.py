@@ -5,9 +5,8 @@ from __future__ import annotations
 import tempfile
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -17,9 +16,6 @@ from kyoso.core.access import require_role
 from kyoso.core.errors import ConflictError, DomainError, NotFoundError
 from kyoso.core.models import City, Role, User
 from kyoso.core.services import audit_record
-from kyoso.voice.algorithms.opinion_map import OpinionMap, OpinionMapState, compute_opinion_map
-from kyoso.voice.algorithms.polis_csv import read_conversation
-from kyoso.voice.algorithms.vote_matrix import VoteMatrix
 from kyoso.voice.models import (
     Conversation,
     ConversationMap,
@@ -32,6 +28,9 @@ from kyoso.voice.models import (
 )
 from kyoso.voice.services.common import check_text, rate_limit_check
 from kyoso.voice.themes import THEME_CODES
+
+if TYPE_CHECKING:
+    from kyoso.voice.algorithms.opinion_map import OpinionMap, OpinionMapState
 
 MAP_POINTS_SHOWN = 3000  # participants drawn on the page; the full map stays in storage
 
@@ -205,6 +204,11 @@ def conversation_map_compute(
     A first map replays the conversation's history as Polis would have seen it (stabler
     groups on imports); ``replay_history=False`` skips that for synthetic data.
     """
+    import numpy as np
+
+    from kyoso.voice.algorithms.opinion_map import compute_opinion_map
+    from kyoso.voice.algorithms.vote_matrix import VoteMatrix
+
     with transaction.atomic():
         conversation = (
             Conversation.objects.select_for_update()
@@ -247,6 +251,8 @@ def conversation_map_compute(
 
 
 def _previous_state(stored: ConversationMap | None) -> OpinionMapState | None:
+    from kyoso.voice.algorithms.opinion_map import OpinionMap
+
     if stored is None:
         return None
     try:
@@ -257,6 +263,8 @@ def _previous_state(stored: ConversationMap | None) -> OpinionMapState | None:
 
 @transaction.atomic
 def _store_map(conversation: Conversation, m: OpinionMap, *, n_votes: int) -> ConversationMap:
+    import numpy as np
+
     axes = {
         "statement_ids": m.statement_ids.tolist(),
         "means": m.means.tolist(),
@@ -315,6 +323,10 @@ def conversation_import_polis(
     *, city: City, actor: User, conversation: Conversation, files: dict[str, bytes]
 ) -> dict[str, int]:
     """Import a Polis open-data export (comments.csv + participants-votes.csv) into an empty conversation."""
+    import numpy as np
+
+    from kyoso.voice.algorithms.polis_csv import read_conversation
+
     _check(city, conversation)
     require_role(actor, city, Role.STAFF)
     for name in ("comments.csv", "participants-votes.csv"):
