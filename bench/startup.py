@@ -30,7 +30,7 @@ SETUP = "import django; django.setup()"
 URLCONF = (
     "import django; django.setup()\n"
     "from django.urls import get_resolver; get_resolver().url_patterns\n"
-    "import sys, json; print(json.dumps([m for m in %r if m in sys.modules]))" % (HEAVY,)
+    f"import sys, json; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
 )
 
 
@@ -68,7 +68,7 @@ def main() -> None:
     heavy_loaded: list[str] = []
     with tempfile.TemporaryDirectory() as var_dir:
         env = _env(var_dir)
-        for name, cmd in cases.items():  # one untimed run each: compile .pyc, warm the file cache
+        for cmd in cases.values():  # one untimed run each: compile .pyc, warm the file cache
             _cpu_of(cmd, env)
         for _ in range(args.runs):
             for name, cmd in cases.items():  # alternate the cases within each round
