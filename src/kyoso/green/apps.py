@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,44 @@ class GreenConfig(AppConfig):
     name = "kyoso.green"
     label = "green"
     verbose_name = _("Green industry")
+
+    def ready(self) -> None:
+        from kyoso.core.registry import Module, register_module
+        from kyoso.green import selectors
+        from kyoso.green.sections import home_section, mypage_section
+
+        register_module(
+            Module(
+                app_label=self.label,
+                label=cast(str, _("Factory CO2")),
+                url_name="green:index",
+                description=cast(
+                    str,
+                    _("Companies record their energy bills, see their CO2 and plan reductions."),
+                ),
+                order=60,
+                home_section=home_section,
+                mypage_section=mypage_section,
+                staff_links=(
+                    (cast(str, _("Decarbonisation consortium")), "green:consortium"),
+                    (cast(str, _("Emission factor lists")), "green:factors"),
+                ),
+            )
+        )
+        try:
+            from kyoso.vision.kpi_providers import register_provider
+        except ImportError:  # the vision app is optional
+            return
+        register_provider(
+            "green.industrial_co2",
+            _("Industrial CO2 of consortium companies (t, market-based)"),
+            selectors.industrial_co2_by_year,
+        )
+        register_provider(
+            "green.members", _("Companies recording their CO2"), selectors.members_by_year
+        )
+        register_provider(
+            "green.renewable_share",
+            _("Renewable share of companies' electricity (%)"),
+            selectors.renewable_share_by_year,
+        )

@@ -1,0 +1,56 @@
+from kyoso.green.selectors.access import (
+    aggregate_ids,
+    can_manage,
+    can_view,
+    companies_for_secretariat,
+    companies_managed,
+    company_get,
+    disclosure_of,
+    is_secretariat,
+    named_ids,
+)
+from kyoso.green.selectors.consortium import (
+    consortium_of,
+    dashboard,
+    industrial_co2_by_year,
+    members_by_year,
+    peer_benchmark,
+    renewable_share_by_year,
+)
+from kyoso.green.selectors.inventory import (
+    YearInventory,
+    annual_energy,
+    company_years,
+    fiscal_months,
+    intensity,
+    shk_report,
+)
+from kyoso.green.selectors.plans import company_baseline, company_plan, ev_lease_results, profile_of
+
+__all__ = [
+    "YearInventory",
+    "aggregate_ids",
+    "annual_energy",
+    "can_manage",
+    "can_view",
+    "companies_for_secretariat",
+    "companies_managed",
+    "company_baseline",
+    "company_get",
+    "company_plan",
+    "company_years",
+    "consortium_of",
+    "dashboard",
+    "disclosure_of",
+    "ev_lease_results",
+    "fiscal_months",
+    "industrial_co2_by_year",
+    "intensity",
+    "is_secretariat",
+    "members_by_year",
+    "named_ids",
+    "peer_benchmark",
+    "profile_of",
+    "renewable_share_by_year",
+    "shk_report",
+]

@@ -1,0 +1,71 @@
+"""The consortium and city view (staff and the secretariat), and staff's factor lists."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from kyoso.core.access import is_staff, require_role
+from kyoso.core.errors import DomainError, PermissionDeniedError
+from kyoso.core.http import AuthedCityRequest
+from kyoso.core.models import Role
+from kyoso.green import charts, selectors, services
+from kyoso.green.forms import EstimateForm, FactorUploadForm
+from kyoso.green.models import FactorList
+from kyoso.green.selectors.solar import city_local_supply
+
+
+@login_required
+def consortium(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
+    city = request.city
+    if not (is_staff(request.user, city) or selectors.is_secretariat(request.user, city)):
+        raise PermissionDeniedError("Only city staff or the consortium secretariat can see this.")
+    d = selectors.dashboard(city)
+    form = EstimateForm(request.POST or None)
+    if request.method == "POST" and d.consortium is not None and form.is_valid():
+        services.consortium_set_estimate(
+            actor=request.user, consortium=d.consortium, **form.cleaned_data
+        )
+        return redirect("green:consortium", city.slug)
+    sectors = [
+        (name, [per_year.get(y, 0.0) for y in d.years]) for name, per_year in d.by_sector.items()
+    ]
+    return render(
+        request,
+        "green/consortium.html",
+        {
+            "d": d,
+            "form": form,
+            "sectors": sectors,
+            "rollup": charts.rollup_chart(d.years, d.totals, d.estimates),
+            "local": city_local_supply(city) if request.GET.get("solar") else None,
+        },
+    )
+
+
+@login_required
+def factors(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
+    city = request.city
+    require_role(request.user, city, Role.STAFF)
+    form = FactorUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.factor_list_import(
+                city=city,
+                kind=form.cleaned_data["kind"],
+                data=form.cleaned_data["file"].read(),
+                fiscal_year=form.cleaned_data["fiscal_year"],
+                actor=request.user,
+            )
+            return redirect("green:factors", city.slug)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else "file", exc.message)
+    return render(
+        request,
+        "green/factors.html",
+        {
+            "lists": FactorList.objects.filter(city=city).order_by("kind", "-fiscal_year"),
+            "form": form,
+        },
+    )

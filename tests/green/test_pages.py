@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from kyoso.green import services
+from kyoso.green.models import Consortium
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:  # type: ignore[no-untyped-def]
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_business_pages(company, business, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    c = _client(business)
+    site = company.sites.get()
+    for m in (4, 5, 6):
+        services.activity_record(
+            actor=business,
+            company=company,
+            inp=services.ActivityInput(
+                site.pk,
+                date(2025, m, 1),
+                "electricity",
+                Decimal(50000),
+                "kWh",
+                "A0269",
+                "メニューM(残差)",
+            ),
+        )
+    base = f"/hitachi/green/companies/{company.pk}/"
+    assert c.get("/hitachi/green/").status_code == 200
+    with django_assert_max_num_queries(40):
+        r = c.get(base)
+    assert r.status_code == 200 and "67.8" in r.content.decode()
+    for path in ("sites/", "bills/", "plan/", "report/"):
+        assert c.get(base + path).status_code == 200, path
+    r = c.get(base + "export.csv")
+    assert r.status_code == 200 and "メニューM(残差)" in b"".join(r.streaming_content).decode(
+        "utf-8-sig"
+    )
+    r = c.post(
+        base + "bills/",
+        {"site": site.pk, "month": "2025-07", "category": "diesel", "quantity": "1", "unit": "kWh"},
+    )
+    assert r.status_code == 200 and "kL" in r.content.decode()
+
+
+def test_consortium_page_for_staff_only(city, staff, business, company) -> None:  # type: ignore[no-untyped-def]
+    Consortium.objects.create(city=city, name="c").members.add(company)
+    assert _client(staff).get("/hitachi/green/consortium/").status_code == 200
+    assert _client(business).get("/hitachi/green/consortium/").status_code == 403
+    r = _client(staff).post("/hitachi/green/consortium/", {"fiscal_year": 2013, "t_co2": "2108000"})
+    assert r.status_code == 302
+    assert _client(staff).get("/hitachi/green/staff/factors/").status_code == 200
+    assert _client(business).get("/hitachi/green/staff/factors/").status_code == 403
