@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 
 
@@ -76,6 +75,8 @@ class Plan:
 def _solve(
     costs: np.ndarray, rows: list[tuple[np.ndarray, float, float]], maximise: bool
 ) -> np.ndarray | None:
+    import highspy  # the solver is loaded by the use case that needs it
+
     n = len(costs)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)

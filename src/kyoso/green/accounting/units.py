@@ -6,12 +6,22 @@ No hand-written ``* 1000`` anywhere: 千m3, kL, t, MWh are all pint units here.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pint
+if TYPE_CHECKING:
+    import pint
 
-ureg: pint.UnitRegistry = pint.UnitRegistry()
-# 千m3 (thousand cubic metres), the unit city-gas factors are quoted in.
-ureg.define("thousand_m3 = 1000 * meter ** 3 = 千m3")
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """Return the unit registry, built on first use (pint pulls in SciPy, so not at start-up)."""
+    import pint
+
+    ureg: pint.UnitRegistry = pint.UnitRegistry()
+    # 千m3 (thousand cubic metres), the unit city-gas factors are quoted in.
+    ureg.define("thousand_m3 = 1000 * meter ** 3 = 千m3")
+    return ureg
+
 
 # The spellings a clerk's spreadsheet or a bill uses, mapped to pint's names.
 ALIASES: dict[str, str] = {
@@ -48,8 +58,10 @@ def normalise(unit: str) -> str:
 @lru_cache(maxsize=256)
 def factor_between(source: str, target: str) -> float:
     """Return the multiplier that turns a quantity in ``source`` units into ``target`` units."""
+    import pint
+
     try:
-        return float(ureg.Quantity(1.0, normalise(source)).to(normalise(target)).magnitude)
+        return float(registry().Quantity(1.0, normalise(source)).to(normalise(target)).magnitude)
     except (pint.errors.UndefinedUnitError, pint.errors.DimensionalityError) as exc:
         raise UnitError(f"cannot convert {source!r} to {target!r}") from exc
 

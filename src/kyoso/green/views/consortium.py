@@ -13,7 +13,6 @@ from kyoso.core.models import Role
 from kyoso.green import charts, selectors, services
 from kyoso.green.forms import EstimateForm, FactorUploadForm
 from kyoso.green.models import FactorList
-from kyoso.green.selectors.solar import city_local_supply
 
 
 @login_required
@@ -28,6 +27,8 @@ def consortium(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
             actor=request.user, consortium=d.consortium, **form.cleaned_data
         )
         return redirect("green:consortium", city.slug)
+    from kyoso.green.selectors.solar import city_local_supply  # pvlib and pandas: on demand
+
     sectors = [
         (name, [per_year.get(y, 0.0) for y in d.years]) for name, per_year in d.by_sector.items()
     ]

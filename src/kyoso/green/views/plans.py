@@ -14,7 +14,6 @@ from kyoso.green import charts, selectors, services
 from kyoso.green.accounting import baseline
 from kyoso.green.forms import AdoptForm, EvLeaseForm, PlanForm
 from kyoso.green.models import AdoptedMeasure
-from kyoso.green.selectors.solar import company_solar
 
 
 @login_required
@@ -60,6 +59,8 @@ def plan(request: AuthedCityRequest, city_slug: str, pk: int) -> HttpResponse:
                 )
                 return redirect("green:plan", request.city.slug, company.pk)
             raise DomainError("Choose a measure from the list.", field="key")
+    from kyoso.green.selectors.solar import company_solar  # pvlib and pandas: only for this page
+
     kwh = selectors.annual_energy(company, inv.fiscal_year).get("electricity", 0.0)
     factor = inv.totals.scope2_market / kwh if kwh else 0.000423
     path = baseline.target_path(
