@@ -8,7 +8,6 @@ class CommonsConfig(AppConfig):
     verbose_name = _("Commons")
 
     def ready(self) -> None:
-        from kyoso.commons.views.home import home_section, mypage_section
         from kyoso.core.registry import Module, register_module
 
         register_module(
@@ -21,8 +20,8 @@ class CommonsConfig(AppConfig):
                     "and earn community points if you wish."
                 ),
                 order=40,
-                home_section=home_section,
-                mypage_section=mypage_section,
+                home_section="kyoso.commons.views.home.home_section",
+                mypage_section="kyoso.commons.views.home.mypage_section",
                 staff_links=(  # type: ignore[arg-type]
                     (_("Community points"), "commons:staff_points"),
                     (_("Start a vote"), "commons:decision_new"),

@@ -1,21 +1,84 @@
-"""Where modules plug into the shared pages: navigation, the city home and "my page".
+"""The one registry through which apps contribute to one another.
 
-Each app registers its entry in ``AppConfig.ready()``, so the core never imports a module
-that has not landed and a new module appears in the navigation by itself.
+Kyoso's apps depend on each other in one direction only::
+
+    core ← vision ← evaluation
+    core ← voice, commons, mobility, green, health, datahub
+
+A contribution against that order (a module's section on the city home page, a KPI series
+computed by mobility, citizens' acceptance of a measure told by voice) is never imported by
+the app that shows it: the contributing app registers an *entry* here in its
+``AppConfig.ready()``, and the shown app reads the registry. Entries name their code by a
+dotted path (``"kyoso.voice.views.home.home_section"``), resolved on first use, so registering
+imports nothing and start-up stays cheap; a callable is accepted too (tests use lambdas).
+
+Kinds of entry (each a :class:`Registry` below):
+
+* :data:`MODULES` — :class:`Module`: navigation, city-home and "my page" sections;
+* :data:`KPI_PROVIDERS` — :class:`KpiProvider`: yearly series a KPI can follow (vision);
+* :data:`ACCEPTANCE_SOURCES` — :class:`AcceptanceSource`: citizens' acceptance of measures
+  (evaluation's portfolio review);
+* :data:`MEASURE_SECTIONS` — :class:`PageSection`: fragments on vision's measure page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from django.http import HttpRequest
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 
-from kyoso.core.models import City
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from kyoso.core.models import City
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Code named by a dotted path (resolved on first use) or given directly.
+Ref = str | Callable[..., Any]
+
+
+@cache
+def _import(path: str) -> Callable[..., Any]:
+    return import_string(path)  # type: ignore[no-any-return]
+
+
+def resolve(ref: Ref) -> Callable[..., Any]:
+    """Return the callable ``ref`` names, importing its module the first time it is used."""
+    return _import(ref) if isinstance(ref, str) else ref
+
+
+class Registry(Generic[T]):
+    """Entries of one kind, keyed by a string; registering again under a key replaces it."""
+
+    def __init__(self, kind: str, sort_key: Callable[[T], Any]) -> None:
+        self.kind = kind
+        self._sort_key = sort_key
+        self._entries: dict[str, T] = {}
+
+    def register(self, key: str, entry: T) -> None:
+        self._entries[key] = entry
+
+    def unregister(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    def get(self, key: str) -> T | None:
+        return self._entries.get(key)
+
+    def entries(self) -> list[T]:
+        return sorted(self._entries.values(), key=self._sort_key)
+
+
+# --- modules: navigation and sections of the shared pages ----------------------------------
 
 # A section renders a fragment of HTML for the page, or None when it has nothing to show.
-Section = Callable[[HttpRequest, City], str | None]
+Section = Callable[["HttpRequest", "City"], str | None]
 
 
 @dataclass(frozen=True)
@@ -26,18 +89,113 @@ class Module:
     description: str | Promise = ""
     order: int = 100
     staff_only: bool = False
-    home_section: Section | None = None
-    mypage_section: Section | None = None
+    home_section: Section | str | None = None
+    mypage_section: Section | str | None = None
     staff_links: tuple[tuple[str | Promise, str], ...] = field(default_factory=tuple)
 
+    def render_home(self, request: HttpRequest, city: City) -> str | None:
+        return resolve(self.home_section)(request, city) if self.home_section else None
 
-_modules: dict[str, Module] = {}
+    def render_mypage(self, request: HttpRequest, city: City) -> str | None:
+        return resolve(self.mypage_section)(request, city) if self.mypage_section else None
+
+
+MODULES: Registry[Module] = Registry("module", lambda m: (m.order, m.app_label))
 
 
 def register_module(module: Module) -> None:
-    _modules[module.app_label] = module
+    MODULES.register(module.app_label, module)
 
 
 def modules() -> list[Module]:
     """Return the registered modules in navigation order."""
-    return sorted(_modules.values(), key=lambda m: (m.order, m.app_label))
+    return MODULES.entries()
+
+
+# --- KPI providers: series other apps compute for a KPI to follow --------------------------
+
+ProviderFn = Callable[..., Sequence[tuple[int, Decimal | float | int]]]
+
+
+@dataclass(frozen=True)
+class KpiProvider:
+    key: str
+    label: Any  # a lazy translation string
+    ref: Ref  # (city, kpi) -> [(year, value), ...]
+
+    @property
+    def fn(self) -> ProviderFn:
+        return resolve(self.ref)
+
+
+KPI_PROVIDERS: Registry[KpiProvider] = Registry("kpi provider", lambda p: p.key)
+
+
+# --- acceptance sources: what citizens think of measures ----------------------------------
+
+
+@dataclass(frozen=True)
+class AcceptanceSignal:
+    score: float  # 0..1
+    weight: float  # people (or equivalent) behind the score
+    detail: str = ""
+
+
+SourceFn = Callable[..., Mapping[int, AcceptanceSignal]]
+
+
+@dataclass(frozen=True)
+class AcceptanceSource:
+    key: str
+    label: Any
+    ref: Ref  # (city, measures) -> {measure_id: AcceptanceSignal}
+
+    @property
+    def fn(self) -> SourceFn:
+        return resolve(self.ref)
+
+
+ACCEPTANCE_SOURCES: Registry[AcceptanceSource] = Registry("acceptance source", lambda s: s.key)
+
+
+# --- page sections other apps add to a page of another ------------------------------------
+
+
+@dataclass(frozen=True)
+class PageSection:
+    """A fragment another app adds to a page: ``ref(request, city, obj) -> str | None``."""
+
+    key: str
+    ref: Ref
+    order: int = 100
+
+    def render(self, request: HttpRequest, city: City, obj: Any) -> str | None:
+        return resolve(self.ref)(request, city, obj)  # type: ignore[no-any-return]
+
+
+MEASURE_SECTIONS: Registry[PageSection] = Registry("measure section", lambda s: (s.order, s.key))
+
+
+# --- KPI statuses: how a KPI is doing, shown beside it on vision's pages ------------------
+
+
+@dataclass(frozen=True)
+class KpiStatusSource:
+    """``ref(kpis) -> {kpi_id: status}`` where a status has ``label`` and ``css``."""
+
+    key: str
+    ref: Ref
+
+    def statuses(self, kpis: Sequence[Any]) -> Mapping[int, Any]:
+        return resolve(self.ref)(kpis)  # type: ignore[no-any-return]
+
+
+KPI_STATUSES: Registry[KpiStatusSource] = Registry("KPI status", lambda s: s.key)
+
+
+def kpi_statuses(kpis: Sequence[Any]) -> dict[int, Any]:
+    """Return the status of each KPI from every registered source (later keys win)."""
+    out: dict[int, Any] = {}
+    for source in KPI_STATUSES.entries():
+        out.update(source.statuses(kpis))
+    return out

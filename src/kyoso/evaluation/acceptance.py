@@ -13,31 +13,21 @@ of comments on the measure and its theme, and citizens' perspective ratings of t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
 
 from kyoso.core.models import City, Role
+from kyoso.core.registry import (
+    ACCEPTANCE_SOURCES,
+    AcceptanceSignal,
+    AcceptanceSource,
+    Ref,
+    SourceFn,
+)
 from kyoso.vision.models import Endorsement, Measure, PerspectiveRating, Stance, VisionComment
-
-
-@dataclass(frozen=True)
-class AcceptanceSignal:
-    score: float  # 0..1
-    weight: float  # people (or equivalent) behind the score
-    detail: str = ""
-
-
-SourceFn = Callable[[City, Sequence[Measure]], Mapping[int, AcceptanceSignal]]
-
-
-@dataclass(frozen=True)
-class AcceptanceSource:
-    key: str
-    label: Any
-    fn: SourceFn
 
 
 @dataclass(frozen=True)
@@ -47,20 +37,17 @@ class Acceptance:
     signals: dict[str, AcceptanceSignal]
 
 
-_sources: dict[str, AcceptanceSource] = {}
-
-
-def register_acceptance_source(key: str, label: Any, fn: SourceFn) -> None:
-    """Add (or replace) a source of acceptance signals under ``key``."""
-    _sources[key] = AcceptanceSource(key=key, label=label, fn=fn)
+def register_acceptance_source(key: str, label: Any, fn: SourceFn | Ref) -> None:
+    """Add (or replace) a source of acceptance signals under ``key`` (a callable or dotted path)."""
+    ACCEPTANCE_SOURCES.register(key, AcceptanceSource(key=key, label=label, ref=fn))
 
 
 def unregister_acceptance_source(key: str) -> None:
-    _sources.pop(key, None)
+    ACCEPTANCE_SOURCES.unregister(key)
 
 
 def acceptance_sources() -> list[AcceptanceSource]:
-    return sorted(_sources.values(), key=lambda s: s.key)
+    return ACCEPTANCE_SOURCES.entries()
 
 
 def acceptance_of(city: City, measures: Sequence[Measure]) -> dict[int, Acceptance]:

@@ -11,8 +11,6 @@ class MobilityConfig(AppConfig):
 
     def ready(self) -> None:
         from kyoso.core.registry import Module, register_module
-        from kyoso.mobility import selectors
-        from kyoso.mobility.sections import home_section
 
         register_module(
             Module(
@@ -24,7 +22,7 @@ class MobilityConfig(AppConfig):
                     _("Live departures, a journey planner, taxis and hospital waiting times."),
                 ),
                 order=40,
-                home_section=home_section,
+                home_section="kyoso.mobility.sections.home_section",
                 staff_links=(
                     (cast(str, _("Timetable feeds (GTFS)")), "mobility:feeds"),
                     (cast(str, _("Demand and supply")), "mobility:ridership"),
@@ -39,10 +37,10 @@ class MobilityConfig(AppConfig):
         register_provider(
             "mobility.ridership",
             _("Public transport boardings a year"),
-            selectors.ridership_by_year,
+            "kyoso.mobility.selectors.ridership_by_year",
         )
         register_provider(
             "mobility.punctuality",
             _("Trips under 3 minutes late (%)"),
-            selectors.punctuality_now,
+            "kyoso.mobility.selectors.punctuality_now",
         )

@@ -9,7 +9,6 @@ class VisionConfig(AppConfig):
 
     def ready(self) -> None:
         from kyoso.core.registry import Module, register_module
-        from kyoso.vision.sections import home_section
 
         register_module(
             Module(
@@ -20,7 +19,7 @@ class VisionConfig(AppConfig):
                     "Our city in 2050, the targets for 2031 and the measures to get there."
                 ),
                 order=10,
-                home_section=home_section,
+                home_section="kyoso.vision.sections.home_section",
                 staff_links=(  # type: ignore[arg-type]
                     (_("Vision, themes, KPIs and measures"), "vision:staff"),
                     (_("Upload KPI values (CSV)"), "vision:actuals_import"),

@@ -9,7 +9,6 @@ class VoiceConfig(AppConfig):
 
     def ready(self) -> None:
         from kyoso.core.registry import Module, register_module
-        from kyoso.voice.views.home import home_section, mypage_section
 
         register_module(
             Module(
@@ -18,8 +17,8 @@ class VoiceConfig(AppConfig):
                 url_name="voice:index",
                 description=_("Proposals, conversations, problem reports and workshops."),  # type: ignore[arg-type]
                 order=20,
-                home_section=home_section,
-                mypage_section=mypage_section,
+                home_section="kyoso.voice.views.home.home_section",
+                mypage_section="kyoso.voice.views.home.mypage_section",
                 staff_links=(  # type: ignore[arg-type]
                     (_("Listening dashboard"), "voice:dashboard"),
                     (_("Problem reports"), "voice:staff_reports"),

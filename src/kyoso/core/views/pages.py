@@ -34,7 +34,7 @@ def platform_home(request: HttpRequest) -> HttpResponse:
 
 def city_home(request: HttpRequest, city_slug: str) -> HttpResponse:
     city = _city(request)
-    sections = [s for m in modules() if m.home_section and (s := m.home_section(request, city))]
+    sections = [s for m in modules() if (s := m.render_home(request, city))]
     return render(
         request,
         "core/city_home.html",
@@ -75,7 +75,7 @@ def my_page(request: HttpRequest, city_slug: str) -> HttpResponse:
                 "email_mode": user.email_mode,  # type: ignore[union-attr]
             }
         )
-    sections = [s for m in modules() if m.mypage_section and (s := m.mypage_section(request, city))]
+    sections = [s for m in modules() if (s := m.render_mypage(request, city))]
     return render(
         request,
         "core/my_page.html",

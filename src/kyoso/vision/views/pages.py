@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kyoso.core.access import is_staff
 from kyoso.core.errors import DomainError
 from kyoso.core.http import AuthedCityRequest, CityRequest
+from kyoso.core.registry import MEASURE_SECTIONS, kpi_statuses
 from kyoso.vision import selectors, services
 from kyoso.vision.forms import CommentForm, RatingForm
 from kyoso.vision.models import Axis, Theme
@@ -22,8 +23,6 @@ from kyoso.vision.selectors.charts import kpi_chart
 
 
 def _kpi_rows(city: Any, kpis: list[Any]) -> list[dict[str, Any]]:
-    from kyoso.evaluation.selectors import kpi_statuses
-
     statuses = kpi_statuses(kpis)
     return [{"kpi": k, "status": statuses.get(k.pk)} for k in kpis]
 
@@ -88,7 +87,6 @@ def theme_detail(request: CityRequest, city_slug: str, code: str) -> HttpRespons
     city = request.city
     theme = selectors.theme_get(city, code)
     roadmap = selectors.roadmap_of(city, theme)
-    from kyoso.evaluation.selectors import kpi_statuses
 
     gap_kpis = [g.kpi for g in roadmap.gaps]
     statuses = kpi_statuses(gap_kpis)
@@ -117,7 +115,6 @@ def theme_detail(request: CityRequest, city_slug: str, code: str) -> HttpRespons
 def measure_detail(request: CityRequest, city_slug: str, pk: int) -> HttpResponse:
     city = request.city
     measure = selectors.measure_get(city, pk)
-    from kyoso.evaluation import selectors as evaluation_selectors
 
     budget, actual = selectors.measure_total_cost(measure)
     return render(
@@ -134,10 +131,12 @@ def measure_detail(request: CityRequest, city_slug: str, pk: int) -> HttpRespons
             "my_ratings": selectors.my_ratings(measure, request.user),  # type: ignore[arg-type]
             "axes": Axis.choices,
             "scores": range(1, 6),
-            "verifications": evaluation_selectors.verifications_of(city, measure=measure),
-            "decisions": evaluation_selectors.decisions_of(city, measure=measure),
-            "cost_effectiveness": evaluation_selectors.cost_effectiveness_of(measure),
-            "acceptance": evaluation_selectors.acceptance_of(measure),
+            # Sections other apps (evaluation) register for a measure's page.
+            "measure_sections": [
+                s
+                for section in MEASURE_SECTIONS.entries()
+                if (s := section.render(request, city, measure))
+            ],
             "comments": selectors.comments_of(city, measure=measure)[:30],
             "comment_form": CommentForm(),
             "is_staff": is_staff(request.user, city),
