@@ -25,7 +25,7 @@ class ProposalFactory(DjangoModelFactory):
     city = factory.SubFactory(CityFactory)
     title = factory.Sequence(lambda n: f"提案{n} バスを増やしてほしい")
     body = "病院へ行くバスの本数が少ないので増やしてください。"
-    theme_code = "mobility"
+    theme_code = "transport"
     author = factory.SubFactory(UserFactory)
     public_name = "市民"
 

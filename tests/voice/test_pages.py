@@ -83,7 +83,7 @@ def test_post_proposal_with_photo_and_point(client, city, citizen):
         {
             "title": "ベンチがほしい",
             "body": "バス停にベンチを",
-            "theme_code": "mobility",
+            "theme_code": "transport",
             "lat": "36.6",
             "lon": "140.6",
             "photo": photo,

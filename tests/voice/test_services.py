@@ -36,7 +36,7 @@ def test_proposal_create_follows_and_audits(city, citizen):
         author=citizen,
         title=" バス ",
         body="本数を増やして",
-        theme_code="mobility",
+        theme_code="transport",
         lat=36.6,
         lon=140.6,
         pseudonym="バス好き",
@@ -319,7 +319,7 @@ def test_workshop_summary_groups_ideas(city, staff):
     assert sum(len(g["idea_ids"]) for g in groups) == len(texts)
     assert len(groups) >= 2
     themes = {g["theme_code"] for g in groups}
-    assert "mobility" in themes
+    assert "transport" in themes
     assert w.summary["extract"]
 
 

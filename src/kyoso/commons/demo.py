@@ -40,7 +40,7 @@ GROUPS = [
     (
         "BRT 沿線の花いっぱい (demo)",
         "ひたちBRTのバス停に花を植えて育てます。",
-        "mobility",
+        "transport",
         "nanbu",
         [("水やり", "", 8)],
     ),

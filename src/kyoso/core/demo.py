@@ -20,6 +20,7 @@ from django.db.models import ProtectedError, RestrictedError
 
 from kyoso.core.geometry.voronoi import as_geojson_polygon, voronoi_cells
 from kyoso.core.models import City, District, Membership, Role, User
+from kyoso.core.services.themes import theme_catalogue_ensure
 
 DEMO_VERSION = "2026.11.1"
 DEMO_PASSWORD = "kyoso-demo-2026"  # noqa: S105 - printed by `make demo`, demo accounts only
@@ -185,6 +186,7 @@ def _make_accounts(city: City, accounts: list[DemoAccount]) -> None:
 
 
 def _load_app_content(city: City, seed: int) -> None:
+    theme_catalogue_ensure(city=city)  # every app files its demo content under these themes
     for config in apps.get_app_configs():
         if not config.name.startswith("kyoso.") or config.label == "core":
             continue

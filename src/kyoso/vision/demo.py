@@ -27,6 +27,7 @@ from kyoso.vision.models import (
     Vision,
     VisionComment,
 )
+from kyoso.vision.services.themes import themes_link_catalogue
 
 DEMO_NOTE = "デモデータ"
 
@@ -690,6 +691,7 @@ def load(city: City, rng: random.Random) -> None:
             target_year=2031,
             sort_order=order,
         )
+    themes_link_catalogue(city=city)  # vision's themes belong to the city's catalogue
     staff = User.objects.filter(email="staff@hitachi.example").first()
     kpis: dict[str, Kpi] = {}
     actuals: list[KpiActual] = []

@@ -228,7 +228,7 @@ def _conversation(city: City, staff: User, rng: random.Random) -> None:
         question=CONVERSATION_QUESTION + DEMO,
         moderation=ModerationMode.STRICT,
         seed_statements=[s for s, _lean in STATEMENTS],
-        theme_code="mobility",
+        theme_code="transport",
     )
     statements = list(Statement.objects.filter(conversation=conversation).order_by("id"))
     leanings = np.array([lean for _s, lean in STATEMENTS], dtype=np.int64)  # statements × 3
@@ -346,7 +346,7 @@ def _workshops(
         capacity=40,
         registration_open=False,
         accessibility_notes="車いすで入れます。手話通訳あり。駐車場30台。",
-        theme_code="mobility",
+        theme_code="transport",
         created_by=staff,
     )
     Idea.objects.bulk_create(

@@ -1,4 +1,7 @@
-"""Themes used to sort groups, rewards and hours on the transparency page."""
+"""Themes used to sort groups, rewards and hours on the transparency page.
+
+The codes are those of the core theme catalogue (:mod:`kyoso.core.services.themes`).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ class Theme(models.TextChoices):
     COMMUNITY = "community", _("community and neighbours")
     GREEN = "green", _("green and decarbonisation")
     HEALTH = "health", _("health and care")
-    MOBILITY = "mobility", _("transport and mobility")
+    TRANSPORT = "transport", _("transport and mobility")
     DIGITAL = "digital", _("digital help")
     CHILDREN = "children", _("children and families")
     SAFETY = "safety", _("safety and disaster prevention")

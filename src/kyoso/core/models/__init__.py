@@ -3,6 +3,7 @@ from kyoso.core.models.audit import AuditEvent
 from kyoso.core.models.consent import Consent
 from kyoso.core.models.notifications import Notification
 from kyoso.core.models.tenancy import City, CityScopedModel, CityScopedQuerySet, District
+from kyoso.core.models.themes import Theme
 from kyoso.core.models.uploads import Upload, UploadKind
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Membership",
     "Notification",
     "Role",
+    "Theme",
     "Upload",
     "UploadKind",
     "User",

@@ -17,8 +17,10 @@ from kyoso.core.services.platform import (
     user_sign_up,
     user_update_preferences,
 )
+from kyoso.core.services.themes import STANDARD_THEMES, theme_catalogue_ensure
 
 __all__ = [
+    "STANDARD_THEMES",
     "api_token_authenticate",
     "api_token_create",
     "api_token_revoke",
@@ -29,6 +31,7 @@ __all__ = [
     "membership_revoke",
     "notification_mark_read",
     "notification_send",
+    "theme_catalogue_ensure",
     "upload_store",
     "user_sign_up",
     "user_update_preferences",

@@ -69,6 +69,15 @@ class Theme(CityScopedModel):
         related_name="children",
         verbose_name=_("parent theme"),
     )
+    catalogue = models.ForeignKey(
+        "core.Theme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vision_themes",
+        verbose_name=_("catalogue theme"),
+        help_text=_("The city's catalogue theme this vision theme (or sub-theme) belongs to."),
+    )
     code = models.SlugField(_("code"), max_length=40)
     name_ja = models.CharField(_("name (Japanese)"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=120, blank=True)

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from kyoso.core.errors import DomainError
 from kyoso.core.models import City, User
+from kyoso.core.models import Theme as CatalogueTheme
 from kyoso.core.services import audit_record
+from kyoso.core.services.themes import LEGACY_CODES, theme_catalogue_ensure
 from kyoso.vision.models import Theme
 from kyoso.vision.services.common import (
     _apply,
@@ -20,6 +22,7 @@ from kyoso.vision.services.common import (
 
 THEME_FIELDS = (
     "parent",
+    "catalogue",
     "code",
     "name_ja",
     "name_en",
@@ -52,6 +55,9 @@ def theme_create(
     theme = Theme(city=city)
     _apply(theme, {"code": code, "name_ja": name_ja, **values}, THEME_FIELDS)
     _check_parent(city, theme, theme.parent)
+    _same_city(city, theme.catalogue, "catalogue")
+    if theme.catalogue is None:
+        theme.catalogue = catalogue_theme_for(city, theme)
     _clean(theme)
     theme.save()
     audit_record(city=city, actor=actor, action="vision.theme.create", obj=theme)
@@ -65,6 +71,7 @@ def theme_update(*, city: City, actor: User | None, theme: Theme, **values: Any)
     _same_city(city, theme, "theme")
     changed = _apply(theme, values, THEME_FIELDS)
     _check_parent(city, theme, theme.parent)
+    _same_city(city, theme.catalogue, "catalogue")
     _clean(theme)
     theme.save()
     if changed:
@@ -72,3 +79,27 @@ def theme_update(*, city: City, actor: User | None, theme: Theme, **values: Any)
             city=city, actor=actor, action="vision.theme.update", obj=theme, details=changed
         )
     return theme
+
+
+def catalogue_theme_for(city: City, theme: Theme) -> CatalogueTheme | None:
+    """Return the catalogue theme a vision theme belongs to: its parent's, or the one its code
+    names (old codes such as ``transit`` included); None when the catalogue has no such theme."""
+    if theme.parent is not None:
+        return theme.parent.catalogue
+    theme_catalogue_ensure(city=city)
+    code = LEGACY_CODES.get(theme.code, theme.code)
+    return CatalogueTheme.objects.filter(city=city, code=code).first()
+
+
+@transaction.atomic
+def themes_link_catalogue(*, city: City) -> int:
+    """Link every vision theme of ``city`` without a catalogue theme to its own; return how many."""
+    linked = 0
+    for roots in (True, False):  # sub-themes take their parent's, so parents go first
+        unlinked = Theme.objects.filter(city=city, parent__isnull=roots, catalogue__isnull=True)
+        for theme in unlinked.select_related("parent"):
+            theme.catalogue = catalogue_theme_for(city, theme)
+            if theme.catalogue is not None:
+                theme.save(update_fields=["catalogue"])
+                linked += 1
+    return linked

@@ -21,7 +21,7 @@ class ProposalStatus(models.TextChoices):
 class Proposal(CityScopedModel):
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("text"))
-    # A theme code of the vision (e.g. "mobility"); a string keeps voice free of vision's schema.
+    # A code of the core theme catalogue (e.g. "transport"), see kyoso.voice.themes.
     theme_code = models.CharField(_("theme"), max_length=40, blank=True)
     district = models.ForeignKey(
         District, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
