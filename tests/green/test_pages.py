@@ -40,6 +40,7 @@ def test_business_pages(company, business, django_assert_max_num_queries) -> Non
     with django_assert_max_num_queries(40):
         r = c.get(base)
     assert r.status_code == 200 and "67.8" in r.content.decode()
+    assert "スコープ1" in r.content.decode()  # plain Japanese first
     for path in ("sites/", "bills/", "plan/", "report/"):
         assert c.get(base + path).status_code == 200, path
     r = c.get(base + "export.csv")

@@ -145,7 +145,7 @@ def mac_chart(bars: list[CurveBar]) -> dict[str, Any]:
         "green-mac",
         _("Abatement cost curve (cheapest first; width = CO2 reduced)"),
         option,
-        [_("Measure"), _("t-CO2 a year"), _("yen per t-CO2")],
+        [_("Reduction measure"), _("t-CO2 a year"), _("yen per t-CO2")],
         rows,
     )
 

@@ -231,17 +231,17 @@ def load(city: City, rng: random.Random) -> None:
                 vehicles=2 if i == 0 else 4,
                 km_per_vehicle_year=12000,
             )
-    _vision_kpi(city)
+    connect_vision_kpi(city)
 
 
-def _vision_kpi(city: City) -> None:
+def connect_vision_kpi(city: City, theme_code: str = "green-business") -> None:
     """Add a KPI on the vision's green theme that takes its values from the roll-up."""
     try:
         from kyoso.vision.models import Kpi, KpiSource, Theme
         from kyoso.vision.services import kpi_create, kpi_refresh_from_provider
     except ImportError:  # pragma: no cover - vision is installed with the project
         return
-    theme = Theme.objects.filter(city=city, code="green-business").first()
+    theme = Theme.objects.filter(city=city, code=theme_code).first()
     if theme is None or Kpi.objects.filter(city=city, code="consortium-co2").exists():
         return
     kpi = kpi_create(
