@@ -11,8 +11,6 @@ class GreenConfig(AppConfig):
 
     def ready(self) -> None:
         from kyoso.core.registry import Module, register_module
-        from kyoso.green import selectors
-        from kyoso.green.sections import home_section, mypage_section
 
         register_module(
             Module(
@@ -24,8 +22,8 @@ class GreenConfig(AppConfig):
                     _("Companies record their energy bills, see their CO2 and plan reductions."),
                 ),
                 order=60,
-                home_section=home_section,
-                mypage_section=mypage_section,
+                home_section="kyoso.green.sections.home_section",
+                mypage_section="kyoso.green.sections.mypage_section",
                 staff_links=(
                     (cast(str, _("Decarbonisation consortium")), "green:consortium"),
                     (cast(str, _("Emission factor lists")), "green:factors"),
@@ -39,13 +37,15 @@ class GreenConfig(AppConfig):
         register_provider(
             "green.industrial_co2",
             _("Industrial CO2 of consortium companies (t, market-based)"),
-            selectors.industrial_co2_by_year,
+            "kyoso.green.selectors.industrial_co2_by_year",
         )
         register_provider(
-            "green.members", _("Companies recording their CO2"), selectors.members_by_year
+            "green.members",
+            _("Companies recording their CO2"),
+            "kyoso.green.selectors.members_by_year",
         )
         register_provider(
             "green.renewable_share",
             _("Renewable share of companies' electricity (%)"),
-            selectors.renewable_share_by_year,
+            "kyoso.green.selectors.renewable_share_by_year",
         )
