@@ -8,7 +8,22 @@ class CommonsConfig(AppConfig):
     verbose_name = _("Commons")
 
     def ready(self) -> None:
-        from kyoso.core.registry import Module, register_module
+        from kyoso.core.registry import (
+            ACCEPTANCE_SOURCES,
+            AcceptanceSource,
+            Module,
+            register_module,
+        )
+
+        # Participatory-budget ballots reach evaluation's portfolio review.
+        ACCEPTANCE_SOURCES.register(
+            "commons",
+            AcceptanceSource(
+                "commons",
+                _("Participatory-budget ballots"),
+                "kyoso.commons.selectors.acceptance.measure_acceptance",
+            ),
+        )
 
         register_module(
             Module(

@@ -8,7 +8,22 @@ class VoiceConfig(AppConfig):
     verbose_name = _("Citizen voice")
 
     def ready(self) -> None:
-        from kyoso.core.registry import Module, register_module
+        from kyoso.core.registry import (
+            ACCEPTANCE_SOURCES,
+            AcceptanceSource,
+            Module,
+            register_module,
+        )
+
+        # Citizens' voice reaches evaluation's portfolio review (supports, opinion consensus).
+        ACCEPTANCE_SOURCES.register(
+            "voice",
+            AcceptanceSource(
+                "voice",
+                _("Supports and opinion-group consensus"),
+                "kyoso.voice.selectors.acceptance.measure_acceptance",
+            ),
+        )
 
         register_module(
             Module(

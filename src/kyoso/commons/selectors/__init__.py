@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kyoso.commons.selectors.acceptance import measure_acceptance
 from kyoso.commons.selectors.decisions import (
     DecisionCheck,
     board_of,
@@ -47,6 +48,7 @@ __all__ = [
     "hours_of",
     "ledger_verify",
     "lots_of",
+    "measure_acceptance",
     "merchants_of",
     "payment_request_get",
     "points_summary",

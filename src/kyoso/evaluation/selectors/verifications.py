@@ -265,7 +265,7 @@ class PortfolioRow:
 def portfolio_measures(city: City, measures: Sequence[Measure] | None = None) -> list[Measure]:
     qs = (
         Measure.objects.filter(city=city)
-        .select_related("theme")
+        .select_related("theme", "theme__catalogue")
         .prefetch_related(
             Prefetch("kpi_links", queryset=MeasureKpiLink.objects.select_related("kpi")),
             Prefetch("costs", queryset=MeasureCost.objects.order_by("year")),

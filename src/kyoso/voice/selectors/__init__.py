@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kyoso.voice.selectors.acceptance import measure_acceptance
 from kyoso.voice.selectors.conversations import (
     GroupView,
     MapView,
@@ -61,6 +62,7 @@ __all__ = [
     "is_registered",
     "listening_dashboard",
     "map_view",
+    "measure_acceptance",
     "my_votes",
     "next_statement",
     "open311_requests",
