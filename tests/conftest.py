@@ -86,7 +86,18 @@ def business(city):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def clinic(city):  # type: ignore[no-untyped-def]
-    return _member(city, "clinic")
+    """A clinic account acting for its own clinic (``clinic_organisation``)."""
+    from tests.core.factories import MembershipFactory, OrganisationFactory
+
+    organisation = OrganisationFactory(city=city, code="test-clinic", kind="clinic")
+    return MembershipFactory(city=city, role="clinic", organisation=organisation).user
+
+
+@pytest.fixture
+def clinic_organisation(clinic, city):  # type: ignore[no-untyped-def]
+    from kyoso.core.models import Organisation
+
+    return Organisation.objects.get(city=city, code="test-clinic")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from kyoso.core.models import City, District, Membership, User
+from kyoso.core.models import City, District, Membership, Organisation, User
 
 PASSWORD = "correct horse battery staple"
 
@@ -60,6 +60,16 @@ class UserFactory(DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create:
             obj.save()
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    city = factory.SubFactory(CityFactory)
+    code = factory.Sequence(lambda n: f"org-{n}")
+    name_ja = factory.Sequence(lambda n: f"テスト診療所{n}")
+    kind = "clinic"
 
 
 class MembershipFactory(DjangoModelFactory):

@@ -26,6 +26,13 @@ def test_demo_city_has_public_figures_districts_and_accounts():
         User.objects.get(email="staff@takahagi.example").memberships.get(role="staff").city
         == takahagi
     )
+    # The city's administrator is admin of 日立市 only, never a platform superuser.
+    admin = User.objects.get(email="admin@hitachi.example")
+    assert not admin.is_superuser and not admin.is_staff
+    assert not Membership.objects.filter(user=admin, city=takahagi).exists()
+    # Organisations own what their accounts may change.
+    clinic = Membership.objects.get(user__email="clinic@hitachi.example", role="clinic")
+    assert clinic.organisation is not None and clinic.organisation.kind == "clinic"
 
 
 def test_demo_load_is_idempotent_and_deterministic():

@@ -146,3 +146,18 @@ def test_two_factor_setup_shows_a_qr_code(client, city, staff):
     client.force_login(staff)
     html = client.get("/accounts/2fa/").content.decode()
     assert "<svg" in html
+
+
+def test_a_city_admin_cannot_read_another_citys_members(client, city, other_city):
+    """admin of 日立市 is not admin of 高萩市, nor is a platform superuser (issue 9 §3)."""
+    from kyoso.core.models import Role
+    from tests.core.factories import MembershipFactory, UserFactory
+
+    admin = MembershipFactory(city=city, role=Role.ADMIN).user
+    MembershipFactory(city=other_city, role=Role.CITIZEN, user__email="t@takahagi.example")
+    client.force_login(admin)
+    url = reverse("core:staff_members", args=[other_city.slug])
+    assert client.get(url + "?format=csv").status_code == 403
+    assert client.get(reverse("core:staff_members", args=[city.slug])).status_code == 200
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(url + "?format=csv").status_code == 403

@@ -155,3 +155,30 @@ def test_districts_are_scoped_by_city(city, other_city):
     DistrictFactory(city=city, code="same")
     DistrictFactory(city=other_city, code="same")
     assert set(selectors.districts_of(city).values_list("city", flat=True)) == {city.pk}
+
+
+def test_a_platform_superuser_is_not_an_administrator_of_any_city(city, other_city):
+    """Operating the platform gives no city role: a city admin is admin of that city only."""
+    from kyoso.core.access import has_role, roles_of
+    from kyoso.core.models import Role
+    from tests.core.factories import MembershipFactory, UserFactory
+
+    operator = UserFactory(is_superuser=True, is_staff=True)
+    assert roles_of(operator, city) == frozenset()
+    assert not has_role(operator, city, Role.STAFF)
+    city_admin = MembershipFactory(city=city, role=Role.ADMIN).user
+    assert has_role(city_admin, city, Role.STAFF)
+    assert not has_role(city_admin, other_city, Role.STAFF, Role.CITIZEN)
+
+
+def test_membership_organisation_must_belong_to_the_same_city(city, other_city, staff):
+    from kyoso.core.errors import DomainError
+    from kyoso.core.services import membership_grant, organisation_ensure
+    from tests.core.factories import UserFactory
+
+    foreign = organisation_ensure(city=other_city, code="c", name_ja="診療所", kind="clinic")
+    with pytest.raises(DomainError) as caught:
+        membership_grant(
+            city=city, user=UserFactory(), role="clinic", actor=staff, organisation=foreign
+        )
+    assert caught.value.field == "organisation"

@@ -55,8 +55,8 @@ def test_taxi_push_only_by_operators(client, city, citizen, operator_user):
     assert near[0]["vehicle_id"] == "TX-1" and near[0]["pickup_minutes"] >= 1
 
 
-def test_crowding_publish_permissions_and_text(client, city, citizen, clinic):
-    facility = FacilityFactory(city=city)
+def test_crowding_publish_permissions_and_text(client, city, citizen, clinic, clinic_organisation):
+    facility = FacilityFactory(city=city, organisation=clinic_organisation)
     body = {"facility": facility.code, "waiting_minutes": 40}
     denied = client.post(
         f"{BASE}/{city.slug}/crowding", body, content_type="application/json", **_bearer(citizen)

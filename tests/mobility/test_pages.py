@@ -51,7 +51,9 @@ def test_journey_page_shows_legs(client, city, tiny_feed):
     assert "errorlist" in unknown.content.decode() or "aria-invalid" in unknown.content.decode()
 
 
-def test_staff_pages_need_roles(client, city, citizen, staff, operator_user, clinic, tiny_feed):
+def test_staff_pages_need_roles(
+    client, city, citizen, staff, operator_user, clinic, clinic_organisation, tiny_feed
+):
     client.force_login(citizen)
     for name in ("feeds", "crowding", "ridership"):
         assert client.get(reverse(f"mobility:{name}", args=[city.slug])).status_code == 403
@@ -59,7 +61,15 @@ def test_staff_pages_need_roles(client, city, citizen, staff, operator_user, cli
     assert client.get(reverse("mobility:feeds", args=[city.slug])).status_code == 200
     assert client.get(reverse("mobility:ridership", args=[city.slug])).status_code == 200
     client.force_login(clinic)
-    facility = FacilityFactory(city=city)
+    facility = FacilityFactory(city=city, organisation=clinic_organisation)
+    other = FacilityFactory(city=city, code="someone-elses")
+    page = client.get(reverse("mobility:crowding", args=[city.slug])).content.decode()
+    assert f'value="{facility.code}"' in page and f'value="{other.code}"' not in page
+    refused = client.post(
+        reverse("mobility:crowding", args=[city.slug]),
+        {"facility": other.code, "waiting_minutes": "5", "crowding": "", "valid_minutes": "60"},
+    )
+    assert refused.status_code == 200  # the form refuses a facility it did not offer
     response = client.post(
         reverse("mobility:crowding", args=[city.slug]),
         {

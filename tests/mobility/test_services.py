@@ -200,8 +200,8 @@ def test_taxi_update_only_by_operators(city, citizen, operator_user):
     assert selectors.taxis_near(city, 36.59, 140.66) == []
 
 
-def test_facility_status_roles_and_validation(city, citizen, clinic):
-    facility = FacilityFactory(city=city)
+def test_facility_status_roles_and_validation(city, citizen, clinic, clinic_organisation):
+    facility = FacilityFactory(city=city, organisation=clinic_organisation)
     with pytest.raises(PermissionDeniedError):
         services.facility_status_publish(
             city=city, actor=citizen, facility_code=facility.code, waiting_minutes=10
@@ -275,3 +275,43 @@ def test_hostile_inputs_are_rejected_or_cleaned(city, tmp_path):
     tu = RealtimeTripUpdate.objects.get()
     assert tu.trip_id == "T1" and tu.delay is None
     assert Alert.objects.get().route_ids == ["r"]
+
+
+def test_a_clinic_publishes_only_its_own_facilitys_waiting_time(
+    city, clinic, clinic_organisation, staff
+):
+    """A clinic of one organisation cannot set the hospital of another (issue 9 §3)."""
+    from tests.core.factories import OrganisationFactory
+
+    hospital_org = OrganisationFactory(city=city, code="hospital", kind="hospital")
+    hospital = FacilityFactory(
+        city=city, code="hitachi-general-hospital", organisation=hospital_org
+    )
+    own = FacilityFactory(city=city, code="own-clinic", organisation=clinic_organisation)
+    unowned = FacilityFactory(city=city, code="unowned")
+    for facility in (hospital, unowned):
+        with pytest.raises(PermissionDeniedError):
+            services.facility_status_publish(
+                city=city, actor=clinic, facility_code=facility.code, waiting_minutes=5
+            )
+    assert not FacilityStatus.objects.filter(facility=hospital).exists()
+    services.facility_status_publish(
+        city=city, actor=clinic, facility_code=own.code, waiting_minutes=5
+    )
+    # City staff publish for any facility of their city (city hall, or on a hospital's behalf).
+    services.facility_status_publish(
+        city=city, actor=staff, facility_code=hospital.code, waiting_minutes=30
+    )
+    assert FacilityStatus.objects.get(facility=hospital).waiting_minutes == 30
+
+
+def test_an_organisation_of_another_city_does_not_count(city, other_city, staff):
+    from tests.core.factories import MembershipFactory, OrganisationFactory
+
+    foreign = OrganisationFactory(city=other_city, code="same-name", kind="clinic")
+    foreign_clinic = MembershipFactory(city=city, role="clinic", organisation=foreign).user
+    facility = FacilityFactory(city=city, organisation=foreign)
+    with pytest.raises(PermissionDeniedError):
+        services.facility_status_publish(
+            city=city, actor=foreign_clinic, facility_code=facility.code, waiting_minutes=5
+        )

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from kyoso.core.errors import PermissionDeniedError
-from kyoso.core.models import City, Membership, Role, User
+from kyoso.core.models import City, Membership, Organisation, Role, User
 
 STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN})
 
@@ -21,10 +21,9 @@ def roles_of(user: User | AnonymousUser, city: City) -> frozenset[str]:
             Membership.objects.filter(city=city, user=user).values_list("role", flat=True)
         )
         setattr(user, "_kyoso_roles", cache)  # noqa: B010 - a per-request cache on the user
-    roles = cache[city.pk]
-    if user.is_superuser:
-        roles = roles | {Role.ADMIN}
-    return roles
+    # A platform superuser is not an administrator of any city: city roles come only from
+    # memberships, so operating the platform gives no access to a city's people or data.
+    return cache[city.pk]
 
 
 def has_role(user: User | AnonymousUser, city: City, *roles: str) -> bool:
@@ -41,3 +40,31 @@ def require_role(user: User | AnonymousUser, city: City, *roles: str) -> None:
 
 def is_staff(user: User | AnonymousUser, city: City) -> bool:
     return has_role(user, city, *STAFF_ROLES)
+
+
+def organisations_of(user: User | AnonymousUser, city: City) -> frozenset[int]:
+    """Return the ids of the organisations the user acts for in the city."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(city=city, user=user)
+        .exclude(organisation=None)
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def acts_for(user: User | AnonymousUser, organisation: Organisation | None) -> bool:
+    """Return whether the user holds a role in the organisation's city on its behalf."""
+    if organisation is None:
+        return False
+    return organisation.pk in organisations_of(user, organisation.city)
+
+
+def require_owner_or_staff(
+    user: User | AnonymousUser, city: City, organisation: Organisation | None
+) -> None:
+    """Raise unless the user is city staff or acts for the organisation that owns the thing."""
+    if is_staff(user, city):
+        return
+    if organisation is None or organisation.city_id != city.pk or not acts_for(user, organisation):
+        raise PermissionDeniedError(_("Only its own organisation or city staff can change this."))

@@ -19,7 +19,16 @@ from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 
 from kyoso.core.geometry.voronoi import as_geojson_polygon, voronoi_cells
-from kyoso.core.models import City, District, Membership, Role, User
+from kyoso.core.models import (
+    City,
+    District,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
+from kyoso.core.services import organisation_ensure
 from kyoso.core.services.themes import theme_catalogue_ensure
 
 DEMO_VERSION = "2026.11.1"
@@ -90,7 +99,20 @@ class DemoAccount:
     display_name: str
     birth_year: int | None = None
     district: str = ""
-    organisation: str = ""
+    organisation: str = ""  # the code of one of the city's demo organisations
+
+
+# code, Japanese name, English name, kind: who owns facilities and data in the demo city.
+HITACHI_ORGANISATIONS = [
+    ("sukegawa-seiki", "助川精機株式会社 (demo)", "Sukegawa Seiki (demo)", OrganisationKind.BUSINESS),
+    ("taga-kodomo-clinic", "多賀こどもクリニック (demo)", "Taga Children's Clinic (demo)",
+     OrganisationKind.CLINIC),
+    ("hitachi-kotsu", "ひたち交通 (demo)", "Hitachi Kotsu (demo)", OrganisationKind.OPERATOR),
+    ("hitachi-general-hospital", "日立総合病院", "Hitachi General Hospital",
+     OrganisationKind.HOSPITAL),
+    ("hitachi-medical-center", "ひたち医療センター", "Hitachi Medical Center",
+     OrganisationKind.HOSPITAL),
+]  # fmt: skip
 
 
 HITACHI_ACCOUNTS = [
@@ -101,19 +123,19 @@ HITACHI_ACCOUNTS = [
         "business@hitachi.example",
         Role.BUSINESS,
         "助川精機",
-        organisation="助川精機株式会社 (demo)",
+        organisation="sukegawa-seiki",
     ),
     DemoAccount(
         "clinic@hitachi.example",
         Role.CLINIC,
         "多賀こどもクリニック",
-        organisation="多賀こどもクリニック (demo)",
+        organisation="taga-kodomo-clinic",
     ),
     DemoAccount(
         "operator@hitachi.example",
         Role.OPERATOR,
         "ひたち交通 運行管理",
-        organisation="ひたち交通 (demo)",
+        organisation="hitachi-kotsu",
     ),
     DemoAccount("moderator@hitachi.example", Role.MODERATOR, "モデレーター"),
     DemoAccount("admin@hitachi.example", Role.ADMIN, "管理者"),
@@ -159,8 +181,19 @@ def _make_districts(
     return District.objects.bulk_create(districts)
 
 
+def _make_organisations(city: City) -> dict[str, Organisation]:
+    specs = HITACHI_ORGANISATIONS if city.slug == "hitachi" else []
+    return {
+        code: organisation_ensure(
+            city=city, code=code, name_ja=ja, name_en=en, kind=kind, is_demo=True
+        )
+        for code, ja, en, kind in specs
+    }
+
+
 def _make_accounts(city: City, accounts: list[DemoAccount]) -> None:
     districts = {d.code: d for d in District.objects.filter(city=city)}
+    organisations = _make_organisations(city)
     for spec in accounts:
         user = User.objects.filter(email=spec.email).first()
         if user is None:
@@ -169,9 +202,12 @@ def _make_accounts(city: City, accounts: list[DemoAccount]) -> None:
                 DEMO_PASSWORD,
                 display_name=spec.display_name,
                 birth_year=spec.birth_year,
-                is_staff=spec.role == Role.ADMIN,
-                is_superuser=spec.role == Role.ADMIN,
+                # A city's administrator is not a platform superuser: admin of this city only.
+                is_staff=False,
+                is_superuser=False,
             )
+        elif user.is_superuser:  # demos loaded before city admins stopped being superusers
+            User.objects.filter(pk=user.pk).update(is_superuser=False, is_staff=False)
         roles = {spec.role, Role.CITIZEN} if spec.role != Role.ADMIN else {Role.ADMIN, Role.STAFF}
         for role in roles:
             Membership.objects.get_or_create(
@@ -180,7 +216,7 @@ def _make_accounts(city: City, accounts: list[DemoAccount]) -> None:
                 role=role,
                 defaults={
                     "district": districts.get(spec.district),
-                    "organisation": spec.organisation,
+                    "organisation": organisations.get(spec.organisation),
                 },
             )
 

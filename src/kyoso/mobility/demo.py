@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from kyoso.core.models import City, User
+from kyoso.core.models import City, Organisation, User
 from kyoso.mobility.demo_feed import DEMO_FEED_VERSION, ROUTES, STOPS, write_demo_feed
 from kyoso.mobility.models import (
     Alert,
@@ -38,7 +38,15 @@ FACILITIES = [
      ["TAGA_EKIMAE", "JR_TAGA", "JR_TAGA_P"], 25, CrowdingLevel.LOW),
     ("city-hall", "日立市役所", "Hitachi City Hall", "office",
      ["HITACHI_CHUO", "JR_HITACHI", "JR_HITACHI_P"], 10, CrowdingLevel.LOW),
+    ("taga-kodomo-clinic", "多賀こどもクリニック (demo)", "Taga Children's Clinic (demo)", "clinic",
+     ["TAGA_EKIMAE", "JR_TAGA"], 15, CrowdingLevel.LOW),
 ]  # fmt: skip
+# Which demo organisation owns each facility (city hall is the city's own: staff publish it).
+FACILITY_OWNERS = {
+    "hitachi-general-hospital": "hitachi-general-hospital",
+    "hitachi-medical-center": "hitachi-medical-center",
+    "taga-kodomo-clinic": "taga-kodomo-clinic",
+}
 
 TAXIS = [
     ("TX-01", "電鉄タクシー（デモ）", 36.5930, 140.6610, TaxiStatus.FREE, True),
@@ -78,6 +86,9 @@ def load(city: City, rng: random.Random) -> None:
                 "stop_ids": stop_ids,
                 "lat": lat,
                 "lon": lon,
+                "organisation": Organisation.objects.filter(
+                    city=city, code=FACILITY_OWNERS.get(code, "")
+                ).first(),
             },
         )
         if not FacilityStatus.objects.filter(facility=facility).exists():
@@ -87,7 +98,7 @@ def load(city: City, rng: random.Random) -> None:
                 waiting_minutes=minutes,
                 crowding=crowding,
                 note="デモデータ",
-                reported_by=clinic,
+                reported_by=clinic if FACILITY_OWNERS.get(code) == "taga-kodomo-clinic" else None,
                 reported_at=now,
                 valid_until=far,  # demo only: kept current so the demo always shows it
             )

@@ -2,6 +2,7 @@ from kyoso.core.models.accounts import ApiToken, EmailMode, Membership, Role, Us
 from kyoso.core.models.audit import AuditEvent
 from kyoso.core.models.consent import Consent
 from kyoso.core.models.notifications import Notification
+from kyoso.core.models.organisations import Organisation, OrganisationKind
 from kyoso.core.models.tenancy import City, CityScopedModel, CityScopedQuerySet, District
 from kyoso.core.models.themes import Theme
 from kyoso.core.models.uploads import Upload, UploadKind
@@ -17,6 +18,8 @@ __all__ = [
     "EmailMode",
     "Membership",
     "Notification",
+    "Organisation",
+    "OrganisationKind",
     "Role",
     "Theme",
     "Upload",

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kyoso.core.models.organisations import Organisation
 from kyoso.core.models.tenancy import City, District
 
 
@@ -92,7 +93,15 @@ class Membership(models.Model):
         District, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     verified_resident = models.BooleanField(_("verified resident"), default=False)
-    organisation = models.CharField(_("organisation"), max_length=120, blank=True)
+    # The organisation this role acts for (a clinic's staff, an operator's dispatcher), if any.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -24,6 +24,8 @@ from kyoso.core.models import (
     EmailMode,
     Membership,
     Notification,
+    Organisation,
+    OrganisationKind,
     Role,
     Upload,
     User,
@@ -102,22 +104,42 @@ def membership_grant(
     role: str,
     actor: User | None,
     district: District | None = None,
-    organisation: str = "",
+    organisation: Organisation | None = None,
 ) -> Membership:
     """Return the membership giving ``user`` the ``role`` in ``city`` (created if missing)."""
     if role not in Role.values:
         raise DomainError(_("Unknown role."), field="role")
+    if organisation is not None and organisation.city_id != city.pk:
+        raise DomainError(_("The organisation belongs to another city."), field="organisation")
     membership, created = Membership.objects.get_or_create(
         city=city,
         user=user,
         role=role,
         defaults={"district": district, "organisation": organisation},
     )
+    if not created and organisation is not None and membership.organisation_id != organisation.pk:
+        membership.organisation = organisation
+        membership.save(update_fields=["organisation"])
     if created:
         audit_record(city=city, actor=actor, action="membership.grant", obj=membership)
         if hasattr(user, "_kyoso_roles"):
             del user._kyoso_roles
     return membership
+
+
+@transaction.atomic
+def organisation_ensure(
+    *, city: City, code: str, name_ja: str, kind: str, name_en: str = "", is_demo: bool = False
+) -> Organisation:
+    """Return the city's organisation with this code, creating or renaming it."""
+    if kind not in OrganisationKind.values:
+        raise DomainError(_("Unknown kind of organisation."), field="kind")
+    org, _created = Organisation.objects.update_or_create(
+        city=city,
+        code=code,
+        defaults={"name_ja": name_ja, "name_en": name_en, "kind": kind, "is_demo": is_demo},
+    )
+    return org
 
 
 @transaction.atomic

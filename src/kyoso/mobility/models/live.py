@@ -171,6 +171,15 @@ class Facility(models.Model):
     stop_ids = models.JSONField(_("nearest stops"), default=list, blank=True)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
+    # Who publishes its waiting time: the owning organisation's accounts (and city staff).
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="facilities",
+        verbose_name=_("owner"),
+    )
 
     class Meta:
         verbose_name = _("facility")

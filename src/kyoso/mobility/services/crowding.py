@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyoso.core.access import require_role
+from kyoso.core.access import require_owner_or_staff, require_role
 from kyoso.core.errors import DomainError, NotFoundError
 from kyoso.core.models import City, Role, User
 from kyoso.core.services import audit_record
@@ -34,11 +34,17 @@ def facility_status_publish(
     note: str = "",
     valid_minutes: int = 120,
 ) -> FacilityStatus:
-    """Return the new status of a facility (clinics, operators and staff publish it)."""
+    """Return the new status of a facility (its owner's accounts and city staff publish it)."""
     require_role(actor, city, *CROWDING_ROLES)
-    facility = Facility.objects.filter(city=city, code=facility_code).first()
+    facility = (
+        Facility.objects.filter(city=city, code=facility_code)
+        .select_related("organisation")
+        .first()
+    )
     if facility is None:
         raise NotFoundError(_("No such facility."))
+    # A clinic or operator publishes only for the facilities its organisation owns.
+    require_owner_or_staff(actor, city, facility.organisation)
     if waiting_minutes is None and not crowding:
         raise DomainError(_("Give a waiting time or a crowding level."), field="waiting_minutes")
     if waiting_minutes is not None and not 0 <= waiting_minutes <= 600:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kyoso.core.access import has_role, require_role
+from kyoso.core.access import has_role, is_staff, organisations_of, require_role
 from kyoso.core.http import AuthedCityRequest, CityRequest
 from kyoso.core.models import City, Role
 from kyoso.mobility import selectors, services
@@ -225,7 +225,14 @@ def crowding(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
     facilities = selectors.facilities_now(city)
     form = CrowdingForm(request.POST or None)
     choice: forms.ChoiceField = form.fields["facility"]  # type: ignore[assignment]
-    choice.choices = [(f.facility.code, f.facility.name) for f in facilities]
+    # Offer only the facilities this account may publish for (its organisation's, or all for staff).
+    staff = is_staff(request.user, city)
+    own = organisations_of(request.user, city)
+    choice.choices = [
+        (f.facility.code, f.facility.name)
+        for f in facilities
+        if staff or f.facility.organisation_id in own
+    ]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.facility_status_publish(
