@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 
 from kyoso.core.models import AuditEvent, Notification, User
 from tests.core.factories import PASSWORD
