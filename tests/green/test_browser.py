@@ -63,7 +63,12 @@ def test_business_uploads_bills_and_city_sees_the_rollup(
 
     company = Company.objects.get(name="助川精機株式会社")
     Consortium.objects.create(city=city, name="日立市脱炭素コンソーシアム").members.add(company)
-    theme_create(city=city, actor=None, code="green-business", name_ja="中小企業の脱炭素")
+    from kyoso.core.services.themes import theme_catalogue_ensure
+
+    green = next(t for t in theme_catalogue_ensure(city=city) if t.code == "green")
+    theme_create(
+        city=city, actor=None, code="green-business", name_ja="中小企業の脱炭素", catalogue=green
+    )
     from kyoso.green.demo import connect_vision_kpi
 
     connect_vision_kpi(city)

@@ -121,7 +121,9 @@ def test_csv_in_shift_jis_all_or_nothing(company, business) -> None:  # type: ig
     bad = csv + "2025-07,本社工場,電気,abc,kWh,,\n2025-08,どこか,電気,1,kWh,,\n"
     with pytest.raises(DomainError) as err:
         services.activity_import_csv(actor=business, company=company, data=bad.encode("cp932"))
-    assert err.value.field == "quantity" and "5" in err.value.message  # row 5, in the active language
+    assert (
+        err.value.field == "quantity" and "5" in err.value.message
+    )  # row 5, in the active language
     assert Activity.objects.filter(company=company).count() == 3
 
 

@@ -92,9 +92,13 @@ def load(city: City, rng: random.Random) -> None:
         return
     business = User.objects.filter(email="business@hitachi.example").first()
     staff = User.objects.filter(email="staff@hitachi.example").first()
+    from kyoso.core.services.themes import theme_catalogue_ensure
+
+    catalogue = {t.code: t for t in theme_catalogue_ensure(city=city)}
     consortium = Consortium.objects.create(
         city=city,
         name=CONSORTIUM_NAME,
+        theme=catalogue.get("green"),
         # 自治体排出量カルテ-style estimates of the industrial sector (demo figures, t-CO2)
         sector_estimates={
             "2013": 2_108_000,
@@ -241,7 +245,9 @@ def connect_vision_kpi(city: City, theme_code: str = "green-business") -> None:
         from kyoso.vision.services import kpi_create, kpi_refresh_from_provider
     except ImportError:  # pragma: no cover - vision is installed with the project
         return
-    theme = Theme.objects.filter(city=city, code=theme_code).first()
+    # the vision theme filed under the catalogue's "green" theme, its SME sub-theme first
+    themes = Theme.objects.filter(city=city, catalogue__code="green")
+    theme = themes.filter(code=theme_code).first() or themes.order_by("parent_id", "id").first()
     if theme is None or Kpi.objects.filter(city=city, code="consortium-co2").exists():
         return
     kpi = kpi_create(

@@ -108,6 +108,10 @@ class Consortium(CityScopedModel):
         settings.AUTH_USER_MODEL, related_name="green_secretariats", blank=True
     )
     members = models.ManyToManyField(Company, related_name="consortia", blank=True)
+    # The city's catalogue theme the consortium reports under (normally "green").
+    theme = models.ForeignKey(
+        "core.Theme", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # The city's 自治体排出量カルテ-style estimate of industrial CO2, by fiscal year (t-CO2).
     sector_estimates = models.JSONField(default=dict, blank=True)
 
