@@ -209,3 +209,15 @@ def test_bulk_load_refuses_duplicates(company, business) -> None:  # type: ignor
     assert services.activity_bulk_load(actor=business, company=company, rows=rows) == 1
     with pytest.raises(ConflictError):
         services.activity_bulk_load(actor=business, company=company, rows=rows)
+
+
+def test_company_belongs_to_a_core_organisation(city, business, factors) -> None:  # type: ignore[no-untyped-def]
+    from tests.core.factories import MembershipFactory
+
+    company = services.company_create(actor=business, city=city, name="多賀プレス工業", jsic="24")
+    assert company.organisation is not None and company.organisation.kind == "business"
+    colleague = MembershipFactory(city=city, role="business", organisation=company.organisation).user
+    assert selectors.can_manage(colleague, company)  # acts for the same organisation
+    assert list(selectors.companies_managed(colleague, city)) == [company]
+    stranger = MembershipFactory(city=city, role="business").user
+    assert not selectors.can_manage(stranger, company)

@@ -8,8 +8,8 @@ import random
 from datetime import date
 from decimal import Decimal
 
-from kyoso.core.models import City, Role, User
-from kyoso.core.services import consent_grant
+from kyoso.core.models import City, Organisation, Role, User
+from kyoso.core.services import consent_grant, organisation_ensure
 from kyoso.green.models import Company, Consortium, DegreeDays, MonthlyOutput, Site
 from kyoso.green.services import (
     PURPOSE_AGGREGATE,
@@ -139,6 +139,19 @@ def load(city: City, rng: random.Random) -> None:
             )
             owner.memberships.get_or_create(city=city, role=Role.BUSINESS)
         company.managers.add(owner)
+        company.organisation = (
+            Organisation.objects.filter(city=city, code="sukegawa-seiki").first()
+            if i == 0
+            else None
+        )
+        if company.organisation is None:
+            company.organisation = organisation_ensure(
+                city=city, code=f"green-demo-{i:02d}", name_ja=name, kind="business", is_demo=True
+            )
+            owner.memberships.filter(city=city, role=Role.BUSINESS, organisation=None).update(
+                organisation=company.organisation
+            )
+        company.save(update_fields=["organisation"])
         consortium.members.add(company)
         district = districts[(i * 7) % len(districts)]
         sites = [

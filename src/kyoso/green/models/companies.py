@@ -52,6 +52,14 @@ class Company(CityScopedModel):
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="green_companies", blank=True
     )
+    # The core organisation the company is (its people act for it through their memberships).
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="green_companies",
+    )
     target_base_year = models.PositiveSmallIntegerField(_("base year of the target"), default=2013)
     target_year = models.PositiveSmallIntegerField(_("target year"), default=2030)
     target_percent = models.DecimalField(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
-from kyoso.core.access import has_role, is_staff
+from kyoso.core.access import acts_for, has_role, is_staff
 from kyoso.core.errors import NotFoundError
 from kyoso.core.models import City, Consent, Role, User
 from kyoso.green.models import Company, Consortium, Disclosure
@@ -60,6 +60,8 @@ def can_manage(user: User | AnonymousUser, company: Company) -> bool:
         return False
     if company.managers.filter(pk=user.pk).exists():
         return True
+    if acts_for(user, company.organisation) and has_role(user, company.city, Role.BUSINESS):
+        return True
     if has_role(user, company.city, Role.ADMIN):
         return True
     return Consortium.objects.filter(
@@ -79,7 +81,16 @@ def can_view(user: User | AnonymousUser, company: Company) -> bool:
 def companies_managed(user: User | AnonymousUser, city: City) -> QuerySet[Company]:
     if not user.is_authenticated:
         return Company.objects.none()
-    return Company.objects.filter(city=city, managers=user).order_by("name")
+    from django.db.models import Q
+
+    from kyoso.core.access import organisations_of
+
+    orgs = organisations_of(user, city) if has_role(user, city, Role.BUSINESS) else frozenset()
+    return (
+        Company.objects.filter(Q(managers=user) | Q(organisation_id__in=orgs), city=city)
+        .distinct()
+        .order_by("name")
+    )
 
 
 def companies_for_secretariat(user: User, city: City) -> list[Company]:

@@ -81,8 +81,33 @@ def company_create(
         is_demo=is_demo,
     )
     company.managers.add(actor)
+    _link_organisation(company, actor)
     audit_record(city=city, actor=actor, action="green.company.create", obj=company)
     return company
+
+
+def _link_organisation(company: Company, actor: User) -> None:
+    """Link the company to the core organisation its creator acts for, or to a new one."""
+    from kyoso.core.models import Membership, Organisation, OrganisationKind
+    from kyoso.core.services import organisation_ensure
+
+    membership = Membership.objects.filter(
+        city=company.city, user=actor, role=Role.BUSINESS
+    ).first()
+    org: Organisation | None = membership.organisation if membership else None
+    if org is None or org.green_companies.exists():
+        org = organisation_ensure(
+            city=company.city,
+            code=f"company-{company.pk}",
+            name_ja=company.name,
+            kind=OrganisationKind.BUSINESS,
+            is_demo=company.is_demo,
+        )
+        if membership is not None and membership.organisation_id is None:
+            membership.organisation = org
+            membership.save(update_fields=["organisation"])
+    company.organisation = org
+    company.save(update_fields=["organisation"])
 
 
 @transaction.atomic
