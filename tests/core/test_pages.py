@@ -162,3 +162,35 @@ def test_a_city_admin_cannot_read_another_citys_members(client, city, other_city
     assert client.get(reverse("core:staff_members", args=[city.slug])).status_code == 200
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     assert client.get(url + "?format=csv").status_code == 403
+
+
+def test_staff_reading_members_is_recorded_and_shown_to_the_citizen(client, city, staff, citizen):
+    """Every read of personal data by staff is recorded; the citizen sees it (issue 9 §4)."""
+    from kyoso.core.models import PersonalDataAccess
+
+    client.force_login(staff)
+    assert client.get(reverse("core:staff_members", args=[city.slug])).status_code == 200
+    seen = PersonalDataAccess.objects.get(city=city, subject=citizen)
+    assert (seen.actor == staff and "members list" in seen.what) or "会員" in seen.what
+    client.get(reverse("core:staff_members", args=[city.slug]) + "?format=csv")
+    assert PersonalDataAccess.objects.filter(city=city, subject=citizen).count() == 2
+    assert (
+        AuditEvent.objects.filter(city=city, actor=staff, action="personal_data.read").count() == 2
+    )
+    # Staff do not record reading their own row.
+    assert not PersonalDataAccess.objects.filter(subject=staff).exists()
+    client.force_login(citizen)
+    page = client.get(reverse("core:my_page", args=[city.slug])).content.decode()
+    assert "accesses-h" in page and page.count("<li>") >= 2
+    with pytest.raises(PermissionError):
+        PersonalDataAccess.objects.filter(subject=citizen).update(what="nothing")
+
+
+def test_reading_the_audit_log_is_recorded_for_the_people_it_names(client, city, staff, citizen):
+    from kyoso.core.models import PersonalDataAccess
+    from kyoso.core.services import audit_record
+
+    audit_record(city=city, actor=citizen, action="consent.grant", object_type="x")
+    client.force_login(staff)
+    assert client.get(reverse("core:staff_audit", args=[city.slug])).status_code == 200
+    assert PersonalDataAccess.objects.filter(city=city, subject=citizen, actor=staff).exists()

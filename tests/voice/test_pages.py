@@ -332,3 +332,24 @@ def test_conversation_export_files(client, city):
         client.get(url("conversation_export", city, conversation.pk, "secrets.csv")).status_code
         == 404
     )
+
+
+def test_report_contact_details_are_shown_on_request_and_recorded(client, city, staff, citizen):
+    """Staff see a reporter's contact details only when they ask, and the reporter sees it."""
+    from django.urls import reverse
+
+    from kyoso.core.models import PersonalDataAccess
+    from tests.voice.factories import ReportFactory
+
+    report = ReportFactory(city=city, reporter=citizen, email="hana@example.jp")
+    url = reverse("voice:report", args=[city.slug, report.pk])
+    client.force_login(staff)
+    plain = client.get(url).content.decode()
+    assert "hana@example.jp" not in plain
+    assert not PersonalDataAccess.objects.filter(subject=citizen).exists()
+    shown = client.get(url + "?contact=1").content.decode()
+    assert "hana@example.jp" in shown
+    access = PersonalDataAccess.objects.get(subject=citizen)
+    assert access.actor == staff
+    client.force_login(citizen)
+    assert "hana@example.jp" not in client.get(url + "?contact=1").content.decode()

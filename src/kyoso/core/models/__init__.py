@@ -1,5 +1,5 @@
 from kyoso.core.models.accounts import ApiToken, EmailMode, Membership, Role, User
-from kyoso.core.models.audit import AuditEvent
+from kyoso.core.models.audit import AuditEvent, PersonalDataAccess
 from kyoso.core.models.consent import Consent
 from kyoso.core.models.notifications import Notification
 from kyoso.core.models.organisations import Organisation, OrganisationKind
@@ -20,6 +20,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "OrganisationKind",
+    "PersonalDataAccess",
     "Role",
     "Theme",
     "Upload",

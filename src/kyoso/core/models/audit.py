@@ -54,3 +54,48 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("audit records are append-only")
+
+
+class PersonalDataAccessQuerySet(models.QuerySet["PersonalDataAccess"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("access records are append-only")
+
+
+class PersonalDataAccess(models.Model):
+    """One person's data seen by someone acting for the city or an organisation.
+
+    The citizen reads these on "my page" ("who looked at my data"); like the audit log they
+    are append-only.
+    """
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The actor's role and organisation as they were at the time ("clinic · 多賀こどもクリニック").
+    actor_label = models.CharField(_("who"), max_length=200)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_accesses"
+    )
+    what = models.CharField(_("what"), max_length=120)
+    purpose = models.CharField(_("why"), max_length=200)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    objects = PersonalDataAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access to personal data")
+        verbose_name_plural = _("accesses to personal data")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["city", "subject", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.what}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("access records are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("access records are append-only")

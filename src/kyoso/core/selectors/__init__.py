@@ -12,6 +12,7 @@ from kyoso.core.selectors.platform import (
     home_district,
     members_of,
     notifications_of,
+    personal_data_accesses_of,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "home_district",
     "members_of",
     "notifications_of",
+    "personal_data_accesses_of",
 ]

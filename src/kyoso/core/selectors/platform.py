@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kyoso.core.models import AuditEvent, City, Consent, District, Membership, Notification, User
+from kyoso.core.models import (
+    AuditEvent,
+    City,
+    Consent,
+    District,
+    Membership,
+    Notification,
+    PersonalDataAccess,
+    User,
+)
 
 
 def city_get(slug: str) -> City:
@@ -73,3 +82,8 @@ def home_district(*, city: City, user: User) -> District | None:
         .first()
     )
     return membership.district if membership else None
+
+
+def personal_data_accesses_of(*, city: City, user: User) -> QuerySet[PersonalDataAccess]:
+    """Return who saw this person's data in the city, newest first."""
+    return PersonalDataAccess.objects.filter(city=city, subject=user).order_by("-at", "-id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kyoso.core.services.personal_data import personal_data_access_record
 from kyoso.core.services.platform import (
     api_token_authenticate,
     api_token_create,
@@ -33,6 +34,7 @@ __all__ = [
     "notification_mark_read",
     "notification_send",
     "organisation_ensure",
+    "personal_data_access_record",
     "theme_catalogue_ensure",
     "upload_store",
     "user_sign_up",

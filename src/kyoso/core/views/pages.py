@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -83,6 +86,7 @@ def my_page(request: HttpRequest, city_slug: str) -> HttpResponse:
             "form": form,
             "notices": selectors.notifications_of(city=city, user=user)[:20],  # type: ignore[arg-type]
             "consents": selectors.consents_of(city=city, user=user),  # type: ignore[arg-type]
+            "data_accesses": selectors.personal_data_accesses_of(city=city, user=user)[:50],  # type: ignore[arg-type]
             "tokens": user.api_tokens.filter(revoked_at__isnull=True),  # type: ignore[union-attr]
             "has_totp": user.totpdevice_set.filter(confirmed=True).exists(),  # type: ignore[union-attr]
             "sections": sections,
@@ -162,6 +166,13 @@ def staff_members(request: HttpRequest, city_slug: str) -> HttpResponseBase:
     require_role(request.user, city, Role.STAFF)
     members = selectors.members_of(city, role=request.GET.get("role", ""))
     if request.GET.get("format") == "csv":
+        services.personal_data_access_record(
+            city=city,
+            actor=request.user,  # type: ignore[arg-type]
+            subject_ids=members.values_list("user_id", flat=True),
+            what=_("e-mail and name (members list, CSV)"),
+            purpose=_("city administration"),
+        )
         return csv_response(
             f"{city.slug}-members.csv",
             [_("E-mail"), _("Name"), _("Role"), _("District"), _("Joined")],
@@ -176,9 +187,15 @@ def staff_members(request: HttpRequest, city_slug: str) -> HttpResponseBase:
                 for m in members.iterator()
             ),
         )
-    return render(
-        request, "core/staff_members.html", {"members": members[:500], "roles": Role.choices}
+    shown = list(members[:500])
+    services.personal_data_access_record(
+        city=city,
+        actor=request.user,  # type: ignore[arg-type]
+        subject_ids=[m.user_id for m in shown],
+        what=_("e-mail and name (members list)"),
+        purpose=_("city administration"),
     )
+    return render(request, "core/staff_members.html", {"members": shown, "roles": Role.choices})
 
 
 @login_required
@@ -187,6 +204,7 @@ def staff_audit(request: HttpRequest, city_slug: str) -> HttpResponseBase:
     require_role(request.user, city, Role.STAFF, Role.MODERATOR)
     events = selectors.audit_events_of(city, object_type=request.GET.get("type", ""))
     if request.GET.get("format") == "csv":
+        _record_audit_read(request, city, events, _("your actions in the audit log (CSV)"))
         return csv_response(
             f"{city.slug}-audit.csv",
             [
@@ -211,7 +229,27 @@ def staff_audit(request: HttpRequest, city_slug: str) -> HttpResponseBase:
                 for e in events.iterator()
             ),
         )
-    return render(request, "core/staff_audit.html", {"events": events[:200]})
+    shown = list(events[:200])
+    _record_audit_read(request, city, shown, _("your actions in the audit log"))
+    return render(request, "core/staff_audit.html", {"events": shown})
+
+
+def _record_audit_read(request: HttpRequest, city: City, events: Iterable[Any], what: str) -> None:
+    """The audit log names people: reading it is itself recorded for each person named."""
+    people: set[int] = set()
+    for actor_id, behalf_id in (
+        events.values_list("actor_id", "on_behalf_of_id")
+        if hasattr(events, "values_list")
+        else ((e.actor_id, e.on_behalf_of_id) for e in events)
+    ):
+        people.update(pk for pk in (actor_id, behalf_id) if pk is not None)
+    services.personal_data_access_record(
+        city=city,
+        actor=request.user,  # type: ignore[arg-type]
+        subject_ids=people,
+        what=what,
+        purpose=_("oversight of the platform"),
+    )
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

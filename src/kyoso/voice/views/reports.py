@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kyoso.core import services as core_services
 from kyoso.core.access import is_staff, require_role
 from kyoso.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from kyoso.core.http import AuthedCityRequest, CityRequest
@@ -88,7 +89,7 @@ def report_detail(request: CityRequest, city_slug: str, pk: int) -> HttpResponse
     city = request.city
     report = (
         Report.objects.filter(city=city, pk=pk)
-        .select_related("service", "district", "photo", "assigned_to")
+        .select_related("service", "district", "photo", "assigned_to", "reporter")
         .first()
     )
     staff = is_staff(request.user, city)
@@ -96,6 +97,32 @@ def report_detail(request: CityRequest, city_slug: str, pk: int) -> HttpResponse
         raise NotFoundError(_("No such report."))
     mine = request.user.is_authenticated and report.reporter_id == request.user.pk
     staff_users = []
+    contact = None
+    if staff and request.GET.get("contact") == "1":
+        # Contact details are shown only when asked for, and each showing is recorded.
+        reporter = report.reporter
+        contact = {
+            "name": " ".join(p for p in (report.last_name, report.first_name) if p)
+            or (reporter.display_name if reporter else ""),
+            "email": report.email or (reporter.email if reporter else ""),
+            "phone": report.phone,
+        }
+        if reporter is not None:
+            core_services.personal_data_access_record(
+                city=city,
+                actor=request.user,  # type: ignore[arg-type]
+                subject_ids=[reporter.pk],
+                what=_("contact details of your problem report #%(id)s") % {"id": report.pk},
+                purpose=_("answering the report"),
+            )
+        else:
+            core_services.audit_record(
+                city=city,
+                actor=request.user,  # type: ignore[arg-type]
+                action="personal_data.read",
+                obj=report,
+                details={"what": "report contact details", "purpose": "answering the report"},
+            )
     if staff:
         staff_users = list(
             User.objects.filter(
@@ -113,6 +140,7 @@ def report_detail(request: CityRequest, city_slug: str, pk: int) -> HttpResponse
             "is_staff": staff,
             "mine": mine,
             "staff_users": staff_users,
+            "contact": contact,
             "statuses": ReportStatus.choices,
         },
     )
