@@ -12,9 +12,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django.urls.resolvers import RoutePattern
 from django.views.static import serve
-
-from kyoso.api import api
 
 
 def _app_urls() -> tuple[list[URLPattern | URLResolver], list[URLPattern | URLResolver]]:
@@ -39,7 +38,15 @@ def _app_urls() -> tuple[list[URLPattern | URLResolver], list[URLPattern | URLRe
 _root_app_urls, _city_app_urls = _app_urls()
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("api/v1/", api.urls),
+    # The JSON API is built (ninja creates a pydantic model per operation) on the first request
+    # or reverse() that reaches it, not when a process loads the URLconf: the resolver imports
+    # ``kyoso.api_urls`` lazily because it is given the module's name, not the module.
+    URLResolver(
+        RoutePattern("api/v1/", is_endpoint=False),
+        "kyoso.api_urls",
+        app_name="ninja",
+        namespace="api",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     *_root_app_urls,
