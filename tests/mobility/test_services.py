@@ -315,3 +315,22 @@ def test_an_organisation_of_another_city_does_not_count(city, other_city, staff)
         services.facility_status_publish(
             city=city, actor=foreign_clinic, facility_code=facility.code, waiting_minutes=5
         )
+
+
+def test_stop_times_pointing_outside_their_feed_are_refused(city, tiny_feed, tmp_path: Path):
+    """StopTime has no database foreign keys (issue 16): the importer's join check stands in."""
+    from django.db import IntegrityError
+
+    from kyoso.mobility.services.feed_writer import check_references
+
+    check_references(tiny_feed)  # a clean import passes
+    other = services.feed_import(
+        city=city, source=write_feed(tmp_path / "other"), actor=None, operator_name="other"
+    ).feed
+    assert other is not None
+    foreign_trip = Trip.objects.filter(feed=other).first()
+    one = StopTime.objects.filter(feed=tiny_feed).first()
+    assert one is not None
+    StopTime.objects.filter(pk=one.pk).update(trip=foreign_trip)
+    with pytest.raises(IntegrityError):
+        check_references(tiny_feed)

@@ -164,8 +164,18 @@ class Trip(FeedRow):
 
 
 class StopTime(FeedRow):
-    trip = models.ForeignKey(Trip, on_delete=models.DO_NOTHING, related_name="stop_times")
-    stop = models.ForeignKey(Stop, on_delete=models.DO_NOTHING, related_name="+")
+    # The two big tables have no database-level foreign keys: the importer checks every
+    # reference (and, in its transaction, that each points into the same feed) with one join,
+    # where PostgreSQL would run a deferred trigger per row and reference at COMMIT (issue 16).
+    # Rows are written and deleted only by services.feed_writer, children first.
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    trip = models.ForeignKey(
+        Trip, on_delete=models.DO_NOTHING, related_name="stop_times", db_constraint=False
+    )
+    stop = models.ForeignKey(
+        Stop, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
     stop_sequence = models.PositiveIntegerField()
     # Seconds since the service day's midnight; past 86400 for trips running after midnight.
     arrival = models.IntegerField()
@@ -238,6 +248,9 @@ class CalendarDate(FeedRow):
 
 
 class ShapePoint(FeedRow):
+    # No database-level foreign keys, as for StopTime.
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     shape_id = models.CharField(max_length=100)
     sequence = models.PositiveIntegerField()
     lat = models.FloatField()

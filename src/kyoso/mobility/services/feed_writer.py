@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
+from itertools import islice
 from typing import Any
 
 import numpy as np
-from django.db import connection, models
+from django.db import IntegrityError, connection, models
 
 from kyoso.core.models import City
 from kyoso.mobility.algorithms.gtfs_feed import GtfsFeed
@@ -262,7 +263,7 @@ def _write_shapes(city: City, feed_row: Feed, feed: GtfsFeed) -> int:
     raw_insert(
         ShapePoint,
         ("city_id", "feed_id", "shape_id", "sequence", "lat", "lon", "dist_traveled"),
-        [
+        (
             (
                 city.pk,
                 feed_row.pk,
@@ -273,7 +274,7 @@ def _write_shapes(city: City, feed_row: Feed, feed: GtfsFeed) -> int:
                 float(sh["shape_dist_traveled"]) if sh.get("shape_dist_traveled") else None,
             )
             for sh in _valid_shapes(shapes)
-        ],
+        ),
     )
     return len(shapes)
 
@@ -424,34 +425,45 @@ def _write_stop_times(
         "drop_off_type",
         "headsign",
     )
-    rows = [
-        (
-            city.pk,
-            feed_row.pk,
-            trips[k],
-            stops[k],
-            seq[k],
-            max(arr[k], 0),
-            max(dep[k], 0),
-            pick[k],
-            drop[k],
-            st.stop_headsign[k][:200],
-        )
+    heads = st.stop_headsign
+    city_id, feed_id = city.pk, feed_row.pk
+    # A generator: a million tuples held at once would cost hundreds of MiB.
+    rows = (
+        (city_id, feed_id, trips[k], stops[k], seq[k], arr[k] if arr[k] > 0 else 0,
+         dep[k] if dep[k] > 0 else 0, pick[k], drop[k], heads[k][:200] if heads[k] else "")
         for k in range(len(trips))
-    ]
+    )  # fmt: skip
     raw_insert(StopTime, columns, rows)
+    check_references(feed_row)
+
+
+def check_references(feed_row: Feed) -> None:
+    """Raise if a stop time or shape point of the feed points outside it (one join per table).
+
+    These tables have no database foreign keys (see ``models.StopTime``); this is the check, in
+    the import's transaction, and a stricter one: the trip and stop must be of the same feed.
+    """
+    st, trip, stop = (connection.ops.quote_name(m._meta.db_table) for m in (StopTime, Trip, Stop))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {st} s LEFT JOIN {trip} t ON t.id = s.trip_id "  # noqa: S608
+            f"AND t.feed_id = s.feed_id LEFT JOIN {stop} p ON p.id = s.stop_id "
+            "AND p.feed_id = s.feed_id WHERE s.feed_id = %s AND (t.id IS NULL OR p.id IS NULL)",
+            [feed_row.pk],
+        )
+        (broken,) = cursor.fetchone()
+    if broken:
+        raise IntegrityError(f"{broken} stop times of feed {feed_row.pk} point outside the feed")
 
 
 def raw_insert(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[object]]
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> None:
     """Insert plain tuples without building a model per row: COPY on PostgreSQL, else executemany.
 
     Used for the large tables (stop times, shape points), where Django's per-field preparation
     in ``bulk_create`` costs far more than the database does.
     """
-    if not rows:
-        return
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
@@ -463,8 +475,9 @@ def raw_insert(
             return
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - names are ours
-        for lo in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[lo : lo + BATCH])  # type: ignore[arg-type]
+        it = iter(rows)
+        while batch := list(islice(it, BATCH)):
+            cursor.executemany(sql, batch)  # type: ignore[arg-type]
 
 
 def delete_feed_rows(feed_row: Feed) -> None:
