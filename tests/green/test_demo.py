@@ -25,7 +25,9 @@ def test_demo_companies_are_labelled_consented_and_idempotent(city) -> None:  # 
     first = sorted(Activity.objects.filter(city=city).values_list("quantity", flat=True))[:50]
     demo.load(city, random.Random("1-green"))  # a second run adds nothing
     assert Company.objects.filter(city=city).count() == 30
-    assert sorted(Activity.objects.filter(city=city).values_list("quantity", flat=True))[:50] == first
+    assert (
+        sorted(Activity.objects.filter(city=city).values_list("quantity", flat=True))[:50] == first
+    )
     # the business demo company has at least five consenting peers to compare with
     sukegawa = companies.get(name="助川精機株式会社")
     assert selectors.peer_benchmark(sukegawa, 2025) is not None

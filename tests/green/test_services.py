@@ -216,8 +216,35 @@ def test_company_belongs_to_a_core_organisation(city, business, factors) -> None
 
     company = services.company_create(actor=business, city=city, name="多賀プレス工業", jsic="24")
     assert company.organisation is not None and company.organisation.kind == "business"
-    colleague = MembershipFactory(city=city, role="business", organisation=company.organisation).user
+    colleague = MembershipFactory(
+        city=city, role="business", organisation=company.organisation
+    ).user
     assert selectors.can_manage(colleague, company)  # acts for the same organisation
     assert list(selectors.companies_managed(colleague, city)) == [company]
     stranger = MembershipFactory(city=city, role="business").user
     assert not selectors.can_manage(stranger, company)
+
+
+def test_secretariat_bulk_upload_only_for_consenting_members(
+    city, business, staff, factors
+) -> None:  # type: ignore[no-untyped-def]
+    from kyoso.green.models import Consortium
+    from tests.green.factories import CompanyFactory, SiteFactory
+
+    consortium = Consortium.objects.create(city=city, name="c")
+    consortium.secretariat.add(staff)
+    a = CompanyFactory(city=city, managers=[business], name="会瀬食品")
+    b = CompanyFactory(city=city, managers=[business], name="多賀化成")
+    for c in (a, b):
+        SiteFactory(company=c, name="本社工場")
+        consortium.members.add(c)
+    services.company_set_disclosure(actor=business, company=a, level="private", secretariat=True)
+    csv = "会社,月,拠点,種別,数量,単位\n会瀬食品,2025-04,本社工場,軽油,1,kL\n"
+    assert services.activity_import_bulk(actor=staff, city=city, data=csv.encode("cp932")) == {
+        "会瀬食品": 1
+    }
+    bad = csv + "多賀化成,2025-04,本社工場,軽油,1,kL\n"
+    with pytest.raises(DomainError) as err:
+        services.activity_import_bulk(actor=staff, city=city, data=bad.encode("utf-8"))
+    assert err.value.field == "company"
+    assert Activity.objects.filter(company=b).count() == 0

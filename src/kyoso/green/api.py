@@ -205,6 +205,16 @@ def plan(
     }
 
 
+@router.post("/{city_slug}/consortium/activities/csv", response={201: dict[str, int], **ERRORS})
+def consortium_bulk_csv(request: HttpRequest, city_slug: str, file: File[UploadedFile]) -> Any:
+    """The secretariat's bulk upload: a bills CSV with a 会社 column, for consenting members."""
+    if (file.size or 0) > MAX_UPLOAD:
+        raise DomainError("The file is too large.", field="file")
+    return 201, services.activity_import_bulk(
+        actor=_user(request), city=city_get(city_slug), data=file.read()
+    )
+
+
 @router.get("/{city_slug}/consortium", response={200: ConsortiumOut, **ERRORS})
 def consortium(request: HttpRequest, city_slug: str) -> Any:
     """The roll-up of consenting member companies (staff and the secretariat only)."""

@@ -15,6 +15,7 @@ from kyoso.green.services.factors import factor_list_import, factor_lists_import
 from kyoso.green.services.inventory import (
     ActivityInput,
     activity_bulk_load,
+    activity_import_bulk,
     activity_import_csv,
     activity_record,
     inventory_recalculate,
@@ -26,6 +27,7 @@ __all__ = [
     "PURPOSE_SECRETARIAT",
     "ActivityInput",
     "activity_bulk_load",
+    "activity_import_bulk",
     "activity_import_csv",
     "activity_record",
     "company_create",

@@ -438,3 +438,54 @@ def activity_bulk_load(
         details={"rows": len(objs), "source": source},
     )
     return len(objs)
+
+
+COMPANY_HEADERS = {"会社", "会社名", "企業", "company"}
+
+
+@transaction.atomic
+def activity_import_bulk(*, actor: User, city: City, data: bytes) -> dict[str, int]:
+    """Return rows stored per company from the secretariat's CSV with a 会社 column.
+
+    Only member companies that let the secretariat enter their data are accepted; one bad row
+    or one company the secretariat may not manage and nothing is saved.
+    """
+    from kyoso.green.selectors import companies_for_secretariat
+
+    try:
+        text = check_csv(data).content.decode("utf-8")
+    except FileCheckError as exc:
+        raise DomainError(str(exc), field="file") from exc
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [h.strip() for h in rows[0]]
+    col = next((i for i, h in enumerate(header) if h.lower() in COMPANY_HEADERS), None)
+    if col is None:
+        raise DomainError(_("Columns missing: %(c)s") % {"c": "会社"}, field="file")
+    allowed = {c.name: c for c in companies_for_secretariat(actor, city)}
+    groups: dict[str, list[list[str]]] = defaultdict(list)
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        name = row[col].strip() if col < len(row) else ""
+        if name not in allowed:
+            raise DomainError(
+                _("Row %(row)s: %(message)s")
+                % {
+                    "row": n,
+                    "message": _("The secretariat may not enter data for this company."),
+                },
+                field="company",
+            )
+        groups[name].append(row[:col] + row[col + 1 :])
+    out = {}
+    sub_header = header[:col] + header[col + 1 :]
+    for name, lines in groups.items():
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(sub_header)
+        writer.writerows(lines)
+        stored = activity_import_csv(
+            actor=actor, company=allowed[name], data=buf.getvalue().encode("utf-8"), source="bulk"
+        )
+        out[name] = len(stored)
+    return out

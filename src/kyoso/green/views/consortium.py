@@ -11,7 +11,7 @@ from kyoso.core.errors import DomainError, PermissionDeniedError
 from kyoso.core.http import AuthedCityRequest
 from kyoso.core.models import Role
 from kyoso.green import charts, selectors, services
-from kyoso.green.forms import EstimateForm, FactorUploadForm
+from kyoso.green.forms import CsvUploadForm, EstimateForm, FactorUploadForm
 from kyoso.green.models import FactorList
 
 
@@ -21,7 +21,18 @@ def consortium(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
     if not (is_staff(request.user, city) or selectors.is_secretariat(request.user, city)):
         raise PermissionDeniedError("Only city staff or the consortium secretariat can see this.")
     d = selectors.dashboard(city)
-    form = EstimateForm(request.POST or None)
+    bulk = CsvUploadForm()
+    bulk_result: dict[str, int] | None = None
+    if request.method == "POST" and "file" in request.FILES:
+        bulk = CsvUploadForm(request.POST, request.FILES)
+        if bulk.is_valid():
+            try:
+                bulk_result = services.activity_import_bulk(
+                    actor=request.user, city=city, data=bulk.cleaned_data["file"].read()
+                )
+            except DomainError as exc:
+                bulk.add_error("file", exc.message)
+    form = EstimateForm(request.POST if "t_co2" in request.POST else None)
     if request.method == "POST" and d.consortium is not None and form.is_valid():
         services.consortium_set_estimate(
             actor=request.user, consortium=d.consortium, **form.cleaned_data
@@ -38,6 +49,9 @@ def consortium(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
         {
             "d": d,
             "form": form,
+            "bulk": bulk,
+            "bulk_result": bulk_result,
+            "secretariat": selectors.is_secretariat(request.user, city),
             "sectors": sectors,
             "rollup": charts.rollup_chart(d.years, d.totals, d.estimates),
             "local": city_local_supply(city) if request.GET.get("solar") else None,
