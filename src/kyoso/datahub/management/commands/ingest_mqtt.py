@@ -1,0 +1,59 @@
+"""``kyoso ingest-mqtt``: the long-lived MQTT ingest (see ``kyoso.datahub.mqtt_ingest``)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from kyoso.datahub.mqtt_ingest import MqttIngest
+
+
+class Command(BaseCommand):
+    help = "Store sensor readings published over MQTT (topic kyoso/<city>/devices/<id>/readings)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("KYOSO_MQTT_HOST", "127.0.0.1"))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("KYOSO_MQTT_PORT", "1883"))
+        )
+        parser.add_argument("--share", default="", help="MQTT 5 shared-subscription group")
+        parser.add_argument("--client-id", default="")
+        parser.add_argument("--topic-prefix", default="kyoso")
+        parser.add_argument("--batch", type=int, default=200)
+        parser.add_argument("--seconds", type=float, default=None, help="stop after this long")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logging.basicConfig(level=logging.INFO)
+        ingest = MqttIngest(
+            host=options["host"],
+            port=options["port"],
+            share_group=options["share"],
+            client_id=options["client_id"] or f"kyoso-ingest-{socket.gethostname()}-{os.getpid()}",
+            topic_prefix=options["topic_prefix"],
+            batch=options["batch"],
+        )
+        signal.signal(signal.SIGTERM, lambda *_a: ingest.stopping.set())
+        try:
+            ingest.start()
+        except OSError as exc:
+            self.stderr.write(f"no MQTT broker at {options['host']}:{options['port']}: {exc}")
+            return
+        self.stdout.write(
+            f"ingesting from mqtt://{options['host']}:{options['port']}/{ingest.topic}"
+        )
+        try:
+            ingest.run(max_seconds=options["seconds"])
+        except KeyboardInterrupt:
+            pass
+        finally:
+            ingest.stop()
+            c = ingest.counters
+            self.stdout.write(
+                f"received {c.received}, stored {c.stored}, duplicates {c.duplicates}, "
+                f"flagged {c.flagged}, rejected {c.rejected}"
+            )

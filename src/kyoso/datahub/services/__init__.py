@@ -1,0 +1,31 @@
+"""Writes of the data hub: devices and credentials, reading ingest, partitions and retention."""
+
+from kyoso.datahub.services.devices import (
+    device_authenticate,
+    device_credential_issue,
+    device_register,
+)
+from kyoso.datahub.services.ingest import (
+    IngestResult,
+    readings_import_csv,
+    readings_ingest,
+    readings_ingest_payload,
+)
+from kyoso.datahub.services.maintenance import (
+    readings_partitions_ensure,
+    readings_partitions_maintain,
+    readings_retention_apply,
+)
+
+__all__ = [
+    "IngestResult",
+    "device_authenticate",
+    "device_credential_issue",
+    "device_register",
+    "readings_import_csv",
+    "readings_ingest",
+    "readings_ingest_payload",
+    "readings_partitions_ensure",
+    "readings_partitions_maintain",
+    "readings_retention_apply",
+]
