@@ -48,7 +48,7 @@ test-postgres: install browser
 test: lint types migrations-check test-sqlite test-postgres
 
 bench: install
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	$(PY) bench/run_all.py --out var/bench/results.json
 
 clean:
 	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache

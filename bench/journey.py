@@ -5,10 +5,13 @@ Usage: python bench/journey.py [--feed DIR ...] [--queries N] [--peer-queries M]
 For each feed: N seeded random (origin stop, target stop, departure) queries on the busiest
 service day; Kyoso's median/p95 per query (one earliest-arrival journey with legs), agreement
 with the Connection Scan reference from tests/, and pyraptor (needs pandas<2, so it runs in its
-own venv /work/main/.venv-pyraptor, created here) on the first M of the same queries
+own venv .venv-pyraptor in the repository, created here with the uv the Makefile uses) on the first M of the same queries
 (default 30: pyraptor deep-copies every label each round and needs seconds per query).
 pyraptor has no walking footpaths, so its answers are compared with the reference run without
-walking (Kyoso is also timed that way, for a like-for-like ratio). Prints JSON.
+walking (Kyoso is also timed that way, for a like-for-like ratio). Every agency of the feed is
+given to pyraptor as one agency, so it searches the whole network. If pyraptor fails on a feed,
+Kyoso's figures are still reported with the peer's error; if it answers nothing (every query
+"unreachable"), the ratio is marked not comparable. Prints JSON with the load before and after.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,17 +33,18 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "bench")]
 
 from tests.mobility.reference_csa import ConnectionScan  # noqa: E402
 
+from benchlib import load, machine, uv  # noqa: E402
 from kyoso.mobility.algorithms.gtfs_feed import GtfsFeed, active_service_ids, read_feed  # noqa: E402
 from kyoso.mobility.algorithms.raptor import Raptor, warm_up  # noqa: E402
 from kyoso.mobility.algorithms.timetable import build_timetable  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "gtfs"
+DATA = Path(os.environ.get("KYOSO_SHARED_DATA", ROOT.parent / "shared" / "data")) / "gtfs"
 PEER_VENV = ROOT / ".venv-pyraptor"
-PY = "/root/.pyenv/versions/3.11.7/bin/python3"
+PY = shutil.which("python3.11") or sys.executable
 
 PEER_SCRIPT = r"""
 import json, sys, time
@@ -68,13 +74,13 @@ def ensure_peer() -> Path:
     python = PEER_VENV / "bin" / "python"
     if not python.exists():
         subprocess.run(
-            ["uv", "venv", "--python", PY, str(PEER_VENV)], check=True, capture_output=True
+            [uv(), "venv", "--python", PY, str(PEER_VENV)], check=True, capture_output=True
         )
     probe = subprocess.run([str(python), "-c", "import pyraptor.query_raptor"], capture_output=True)
     if probe.returncode != 0:
         subprocess.run(
             [
-                "uv",
+                uv(),
                 "pip",
                 "install",
                 "--python",
@@ -204,24 +210,48 @@ def bench_feed(
     truth = [ref.earliest_arrival({o: t}, d) for o, d, t in queries]
     truth0 = [ref0.earliest_arrival({o: t}, d) for o, d, t in queries]
     peer_q = queries[:n_peer]
-    python = ensure_peer()
-    with tempfile.TemporaryDirectory() as tmp:
-        agency = adapt_for_pyraptor(feed, day, Path(tmp))
-        payload = [[feed.stops[o].stop_id, feed.stops[d].stop_id, t] for o, d, t in peer_q]
-        proc = subprocess.run(
-            [str(python), "-c", PEER_SCRIPT, tmp, day.strftime("%Y%m%d"), agency, str(peer_rounds)],
-            input=json.dumps(payload),
-            capture_output=True,
-            text=True,
-        )
-    if proc.returncode != 0:
-        raise SystemExit(f"pyraptor failed: {proc.stderr[-2000:]}")
-    peer = json.loads(proc.stdout)
+    own = {
+        "feed": folder.name,
+        "date": day.isoformat(),
+        "valid": report.ok,
+        "stops": len(feed.stops),
+        "agencies": len(feed.agencies),
+        "trips_on_day": len(tt.trip_ids),
+        "queries": n,
+        "kyoso": ms(k_times),
+        "kyoso_no_walk": ms(k0_times),
+        "kyoso_agrees_with_reference": sum(a == b for a, b in zip(k_ans, truth, strict=True)),
+        "kyoso_no_walk_agrees_with_reference": sum(
+            a == b for a, b in zip(k0_ans, truth0, strict=True)
+        ),
+    }
+    try:
+        python = ensure_peer()
+        with tempfile.TemporaryDirectory() as tmp:
+            agency = adapt_for_pyraptor(feed, day, Path(tmp))
+            payload = [[feed.stops[o].stop_id, feed.stops[d].stop_id, t] for o, d, t in peer_q]
+            proc = subprocess.run(
+                [str(python), "-c", PEER_SCRIPT, tmp, day.strftime("%Y%m%d"), agency,
+                 str(peer_rounds)],
+                input=json.dumps(payload), capture_output=True, text=True,
+            )  # fmt: skip
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed")
+        peer = json.loads(proc.stdout)
+    except (OSError, RuntimeError, ValueError, subprocess.CalledProcessError) as exc:
+        return {**own, "pyraptor_error": str(exc)[-500:], "comparable": False}
     p_times = [p[0] for p in peer]
     # pyraptor answers "unreachable" by omission and origin==target by omission too.
     p_ans = [p[1] if o != d else t for (o, d, t), p in zip(peer_q, peer, strict=True)]
     k0_peer_times = k0_times[:n_peer]
+    if all(a is None for a, (o, d, _t) in zip(p_ans, peer_q, strict=True) if o != d):
+        return {
+            **own,
+            "pyraptor_error": "pyraptor found no journey at all: ratio not comparable",
+            "comparable": False,
+        }
     return {
+        "comparable": True,
         "feed": folder.name,
         "date": day.isoformat(),
         "valid": report.ok,
@@ -271,6 +301,11 @@ def main() -> None:
     parser.add_argument("--peer-rounds", type=int, default=5, help="pyraptor rounds (its default)")
     args = parser.parse_args()
     feeds = args.feed or [DATA / "donan-bus-muroran", DATA / "utsunomiya-lrt"]
+    feeds = [f for f in feeds if (f / "stops.txt").exists()]
+    if not feeds:
+        print(json.dumps({"benchmark": "journey", "skipped": f"no GTFS feeds in {DATA}"}))
+        return
+    before = machine()
     t = time.perf_counter()
     warm_up()
     warm = time.perf_counter() - t
@@ -286,7 +321,17 @@ def main() -> None:
         for f in feeds
     ]
     print(
-        json.dumps({"warm_up_s": round(warm, 2), "results": results}, ensure_ascii=False, indent=2)
+        json.dumps(
+            {
+                "benchmark": "journey",
+                **before,
+                "warm_up_s": round(warm, 2),
+                "results": results,
+                "load_after": load(),
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
     )
 
 

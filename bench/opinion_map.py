@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -29,7 +30,7 @@ from kyoso.voice.algorithms.opinion_map import compute_opinion_map  # noqa: E402
 from kyoso.voice.algorithms.polis_csv import read_conversation, replay_snapshots  # noqa: E402
 from kyoso.voice.algorithms.vote_matrix import VoteMatrix  # noqa: E402
 
-DEFAULT_DIR = Path("/work/shared/data/polis")
+DEFAULT_DIR = Path(os.environ.get("KYOSO_SHARED_DATA", ROOT.parent / "shared" / "data")) / "polis"
 SEED = 20261123
 REPLAY_STEPS = 20
 PER_PARTICIPANT = 36  # cap per resampled participant; ~30 votes on average after it
