@@ -101,11 +101,17 @@ def worker(args: list[str]) -> int:
 
 
 def demo(args: list[str]) -> int:
-    """Migrate, load the demo city, then run the web server, the worker and demo feeds together."""
+    """Migrate, load the demo city, then run the web server, the worker and demo feeds together.
+
+    The demo runs as production does, without DEBUG: real error pages (never Django's technical
+    404 with the URL list) and hashed, compressed static files served by WhiteNoise.
+    """
+    os.environ.setdefault("DEBUG", "0")
     _setup()
     from django.core.management import call_command, get_commands
 
     call_command("migrate", "--no-input", verbosity=0)
+    call_command("collectstatic", "--no-input", verbosity=0)
     call_command("load_demo")
     children: list[subprocess.Popen[bytes]] = [
         subprocess.Popen([sys.executable, "-m", "kyoso", "worker"]),

@@ -10,7 +10,7 @@ from tests.core.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "src/kyoso/core/static/vendor/axe-core/axe.min.js"
+AXE = Path(__file__).resolve().parents[2] / "tests/assets/axe-core/axe.min.js"
 
 
 def _axe_serious(page) -> list[str]:  # type: ignore[no-untyped-def]

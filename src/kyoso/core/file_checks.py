@@ -25,9 +25,10 @@ class CheckedFile:
 
 
 def check_photo(data: bytes) -> CheckedFile:
-    """Return the photo re-encoded without its metadata (GPS, camera), or raise FileCheckError.
+    """Return the photo re-encoded from its pixels alone, or raise FileCheckError.
 
-    Re-encoding drops EXIF location data a citizen may not know their phone recorded.
+    Only the pixels are kept: EXIF (GPS, camera), XMP, ICC profiles, JPEG comments and PNG text
+    chunks a citizen may not know their phone or editor wrote are all dropped.
     """
     kind = filetype.guess(data)
     if kind is None or kind.mime not in PHOTO_TYPES:
@@ -38,15 +39,26 @@ def check_photo(data: bytes) -> CheckedFile:
                 raise FileCheckError("The photo has too many pixels.")
             probe.verify()
         with Image.open(io.BytesIO(data)) as opened:
-            image = ImageOps.exif_transpose(opened)
+            turned = ImageOps.exif_transpose(opened)
+            mode = "RGB" if kind.mime == "image/jpeg" else _pixel_mode(turned)
+            pixels = turned.convert(mode)
+            # A new image from raw pixels has no info dict for Pillow's encoders to copy back.
+            clean = Image.frombytes(mode, pixels.size, pixels.tobytes())
             out = io.BytesIO()
             if kind.mime == "image/jpeg":
-                image.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
+                clean.save(out, "JPEG", quality=88, optimize=True)
             else:
-                image.save(out, kind.extension.upper())
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+                clean.save(out, kind.extension.upper())
+    except FileCheckError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise FileCheckError("The photo could not be read.") from exc
     return CheckedFile(out.getvalue(), kind.mime, PHOTO_TYPES[kind.mime])
+
+
+def _pixel_mode(image: Image.Image) -> str:
+    has_alpha = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
+    return "RGBA" if has_alpha else "RGB"
 
 
 def check_csv(data: bytes) -> CheckedFile:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Router
 from ninja.files import UploadedFile
 
+from kyoso.core.csv_export import SafeCsvWriter
 from kyoso.core.errors import DomainError
 from kyoso.core.models import City
 from kyoso.core.schemas import ErrorOut
@@ -156,7 +156,7 @@ def export_actuals(request: HttpRequest, city_slug: str) -> Any:
     """All KPI values as CSV (kpi_code,year,value,note,…), the layout the import accepts."""
     city = city_get(city_slug)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow(["kpi_code", "year", "value", "note", "kpi_name", "unit", "source"])
     for a in selectors.kpi_actuals_for_export(city).iterator():
         writer.writerow(

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from kyoso.core.csv_export import SafeCsvWriter
 from kyoso.voice.algorithms.vote_matrix import VoteMatrix
 
 COMMENT_HEADER = [
@@ -101,7 +102,7 @@ def read_comments(path: Path) -> list[PolisComment]:
 def write_comments(path: Path, comments: list[PolisComment]) -> None:
     """Write ``comments`` as a comments.csv."""
     with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
+        w = SafeCsvWriter(f, lineterminator="\n")
         w.writerow(COMMENT_HEADER)
         for c in comments:
             w.writerow([c.timestamp, c.datetime, c.comment_id, c.author_id, c.agrees,
@@ -167,7 +168,7 @@ def read_votes(path: Path) -> PolisVoteLog:
 def write_votes(path: Path, log: PolisVoteLog) -> None:
     """Write ``log`` as a votes.csv."""
     with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
+        w = SafeCsvWriter(f, lineterminator="\n")
         w.writerow(VOTE_HEADER)
         for row in zip(
             log.timestamps.tolist(), log.datetimes, log.comment_ids.tolist(),
