@@ -7,7 +7,7 @@ PY := .venv/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 PYTEST_ARGS ?=
 
-.PHONY: demo test install browser lint types migrations-check messages test-sqlite test-postgres bench clean
+.PHONY: demo test install install-production browser lint types migrations-check messages test-sqlite test-postgres bench clean
 
 $(UV):
 	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -17,6 +17,10 @@ $(UV):
 	touch $@
 
 install: .venv/.synced
+
+# Production: only the runtime dependencies (no dev or bench groups), exactly as locked.
+install-production: | $(UV)
+	$(UV) sync --frozen --no-default-groups --no-group dev --no-group bench
 
 demo: install
 	$(PY) -m kyoso demo

@@ -6,4 +6,4 @@ from django.urls import URLPattern, URLResolver
 
 from kyoso.api import api
 
-urlpatterns: list[URLPattern | URLResolver] = api.urls[0]  # type: ignore[assignment]
+urlpatterns: list[URLPattern | URLResolver] = api.urls[0]

@@ -79,20 +79,37 @@ def _seal_ledgers() -> None:
         time.sleep(settings.LEDGER_SEAL_EVERY)
 
 
+def run_schedule(*, now: float | None = None, last: dict[str, float]) -> list[str]:
+    """Enqueue every registered scheduled task that is due; return the keys enqueued."""
+    from kyoso.core.registry import SCHEDULED_TASKS
+
+    now = time.monotonic() if now is None else now
+    enqueued = []
+    for entry in SCHEDULED_TASKS.entries():
+        if entry.key in last and now - last[entry.key] < entry.every_seconds:
+            continue
+        try:
+            entry.enqueue()
+        except Exception as exc:  # a busy database must not stop the worker
+            print(f"scheduling {entry.key} failed: {exc}", file=sys.stderr)
+            continue
+        last[entry.key] = now
+        enqueued.append(entry.key)
+    return enqueued
+
+
 def worker(args: list[str]) -> int:
-    """Run the task worker; a thread enqueues the e-mail digest once an hour."""
+    """Run the task worker; a thread enqueues the registered scheduled tasks when they are due
+    (the e-mail digest hourly, expiry of stale real-time data, KPI provider refresh daily)."""
     _setup()
-    from kyoso.core.tasks import send_digests_task
 
-    def schedule_digests() -> None:
+    def schedule() -> None:
+        last: dict[str, float] = {}
         while True:
-            try:
-                send_digests_task.enqueue()
-            except Exception as exc:  # a busy database must not stop the worker
-                print(f"digest scheduling failed: {exc}", file=sys.stderr)
-            time.sleep(3600)
+            run_schedule(last=last)
+            time.sleep(30)
 
-    threading.Thread(target=schedule_digests, daemon=True).start()
+    threading.Thread(target=schedule, daemon=True).start()
     threading.Thread(target=_seal_ledgers, daemon=True).start()
     from django.core.management import call_command
 

@@ -19,3 +19,15 @@ def test_database_backend_queues_and_the_worker_sends(settings):
     result.refresh()
     assert result.status == "SUCCESSFUL"
     assert mail.outbox[0].subject == "件名"
+
+
+def test_the_worker_enqueues_the_registered_scheduled_tasks_when_due(db):
+    from kyoso.cli import run_schedule
+
+    last: dict[str, float] = {}
+    first = run_schedule(now=1000.0, last=last)
+    assert {"core.digests", "mobility.realtime_expire", "vision.kpi_providers_refresh"} <= set(
+        first
+    )
+    assert run_schedule(now=1030.0, last=last) == []
+    assert run_schedule(now=1061.0, last=last) == ["mobility.realtime_expire"]

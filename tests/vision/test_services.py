@@ -287,3 +287,19 @@ def test_conflict_error_class_is_used_for_duplicates_or_field_named(city, staff)
     services.theme_create(city=city, actor=staff, code="dup", name_ja="A")
     with pytest.raises((DomainError, ConflictError)):
         services.theme_create(city=city, actor=staff, code="dup", name_ja="B")
+
+
+def test_the_daily_task_refreshes_every_provider_kpi_and_skips_broken_ones(city, other_city):
+    from kyoso.vision.tasks import kpi_providers_refresh_task
+
+    register_provider("test.daily", "Test", lambda c, k: [(2024, 7)])
+    try:
+        ok = KpiFactory(city=city, source="provider", provider_key="test.daily")
+        elsewhere = KpiFactory(city=other_city, source="provider", provider_key="test.daily")
+        KpiFactory(city=city, source="provider", provider_key="test.gone")  # provider missing
+        KpiFactory(city=city)  # entered by hand: not touched
+        kpi_providers_refresh_task.enqueue()
+        assert KpiActual.objects.filter(kpi__in=[ok, elsewhere], year=2024).count() == 2
+        assert KpiActual.objects.count() == 2
+    finally:
+        unregister_provider("test.daily")

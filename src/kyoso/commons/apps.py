@@ -28,16 +28,16 @@ class CommonsConfig(AppConfig):
         register_module(
             Module(
                 app_label=self.label,
-                label=_("Groups, votes and points"),  # type: ignore[arg-type]
+                label=_("Groups, votes and points"),
                 url_name="commons:index",
-                description=_(  # type: ignore[arg-type]
+                description=_(
                     "Find people to act with, decide together in a way anyone can check, "
                     "and earn community points if you wish."
                 ),
                 order=40,
                 home_section="kyoso.commons.views.home.home_section",
                 mypage_section="kyoso.commons.views.home.mypage_section",
-                staff_links=(  # type: ignore[arg-type]
+                staff_links=(
                     (_("Community points"), "commons:staff_points"),
                     (_("Start a vote"), "commons:decision_new"),
                     (_("Import a participatory budget (.pb)"), "commons:pb_import"),

@@ -52,7 +52,7 @@ class ConsentAdmin(admin.ModelAdmin):
     list_display = ["user", "city", "purpose", "scope", "granted_at", "revoked_at"]
     list_filter = ["city", "purpose"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False  # consents change only through the services, which audit them
 
 
@@ -61,10 +61,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at", "city", "actor", "action", "object_type", "object_repr"]
     list_filter = ["city", "action"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -11,6 +11,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Kyoso platform")
 
     def ready(self) -> None:
+        from kyoso.core.registry import SCHEDULED_TASKS, ScheduledTask
+
+        SCHEDULED_TASKS.register(
+            "core.digests",
+            ScheduledTask("core.digests", "kyoso.core.tasks.send_digests_task", 3600),
+        )
         # Directories are made when Django starts, never when settings are merely imported
         # (type checkers and tools import them too): the embedded database's folder, and the
         # static folder WhiteNoise serves from in development.

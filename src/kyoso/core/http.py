@@ -12,11 +12,11 @@ class CityRequest(HttpRequest):
     """A request under ``/<city_slug>/``; ``user`` may be anonymous."""
 
     city: City
-    user: User | AnonymousUser  # type: ignore[assignment]
+    user: User | AnonymousUser
 
 
 class AuthedCityRequest(HttpRequest):
     """A request under ``/<city_slug>/`` from a signed-in person (behind ``login_required``)."""
 
     city: City
-    user: User  # type: ignore[assignment]
+    user: User

@@ -46,7 +46,7 @@ Ref = str | Callable[..., Any]
 
 @cache
 def _import(path: str) -> Callable[..., Any]:
-    return import_string(path)  # type: ignore[no-any-return]
+    return import_string(path)
 
 
 def resolve(ref: Ref) -> Callable[..., Any]:
@@ -170,7 +170,7 @@ class PageSection:
     order: int = 100
 
     def render(self, request: HttpRequest, city: City, obj: Any) -> str | None:
-        return resolve(self.ref)(request, city, obj)  # type: ignore[no-any-return]
+        return resolve(self.ref)(request, city, obj)
 
 
 MEASURE_SECTIONS: Registry[PageSection] = Registry("measure section", lambda s: (s.order, s.key))
@@ -187,7 +187,7 @@ class KpiStatusSource:
     ref: Ref
 
     def statuses(self, kpis: Sequence[Any]) -> Mapping[int, Any]:
-        return resolve(self.ref)(kpis)  # type: ignore[no-any-return]
+        return resolve(self.ref)(kpis)
 
 
 KPI_STATUSES: Registry[KpiStatusSource] = Registry("KPI status", lambda s: s.key)
@@ -199,3 +199,22 @@ def kpi_statuses(kpis: Sequence[Any]) -> dict[int, Any]:
     for source in KPI_STATUSES.entries():
         out.update(source.statuses(kpis))
     return out
+
+
+# --- scheduled tasks: what the worker enqueues by itself ----------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduledTask:
+    """A task (dotted path of a ``@task()`` without arguments) the worker enqueues every
+    ``every_seconds`` (``kyoso worker``)."""
+
+    key: str
+    ref: str
+    every_seconds: int
+
+    def enqueue(self) -> None:
+        resolve(self.ref).enqueue()  # type: ignore[attr-defined]
+
+
+SCHEDULED_TASKS: Registry[ScheduledTask] = Registry("scheduled task", lambda s: s.key)

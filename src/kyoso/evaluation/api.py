@@ -72,7 +72,7 @@ def kpi_status(request: HttpRequest, city_slug: str) -> Any:
 def list_verifications(request: HttpRequest, city_slug: str) -> Any:
     """Finished verifications (city staff also see drafts and failures)."""
     city = city_get(city_slug)
-    status = "" if is_staff(request.user, city) else VerificationStatus.DONE  # type: ignore[arg-type]
+    status = "" if is_staff(request.user, city) else VerificationStatus.DONE
     return selectors.verifications_of(city, status=status)[:500]
 
 
@@ -84,7 +84,7 @@ def list_verifications(request: HttpRequest, city_slug: str) -> Any:
 def get_verification(request: HttpRequest, city_slug: str, verification_id: int) -> Any:
     city = city_get(city_slug)
     v = selectors.verification_get(city, verification_id)
-    if v.status != VerificationStatus.DONE and not is_staff(request.user, city):  # type: ignore[arg-type]
+    if v.status != VerificationStatus.DONE and not is_staff(request.user, city):
         raise Http404
     return v
 
@@ -93,7 +93,7 @@ def get_verification(request: HttpRequest, city_slug: str, verification_id: int)
 def create_verification(request: HttpRequest, city_slug: str, payload: VerificationIn) -> Any:
     """Create a verification; the panel is long rows {unit, time, outcome}."""
     city = city_get(city_slug)
-    require_role(request.user, city, Role.STAFF)  # type: ignore[arg-type]
+    require_role(request.user, city, Role.STAFF)
     measure = Measure.objects.filter(city=city, pk=payload.measure).first()
     if measure is None:
         raise DomainError(_("There is no such measure."), field="measure")
@@ -128,7 +128,7 @@ def run_verification(
 ) -> Any:
     """Run the estimator now (or queue it with ``background=true``); bad data gives a 400."""
     city = city_get(city_slug)
-    require_role(request.user, city, Role.STAFF)  # type: ignore[arg-type]
+    require_role(request.user, city, Role.STAFF)
     v = selectors.verification_get(city, verification_id)
     if background:
         return services.verification_enqueue(city=city, verification=v, actor=request.user)  # type: ignore[arg-type]
@@ -138,7 +138,7 @@ def run_verification(
 @router.get("/{city_slug}/portfolio", response={200: list[PortfolioRowOut], **ERRORS})
 def portfolio(request: HttpRequest, city_slug: str) -> Any:
     city = city_get(city_slug)
-    require_role(request.user, city, Role.STAFF)  # type: ignore[arg-type]
+    require_role(request.user, city, Role.STAFF)
     return [
         {
             "measure": r.measure.pk,
@@ -165,7 +165,7 @@ def list_decisions(request: HttpRequest, city_slug: str) -> Any:
 @router.post("/{city_slug}/decisions", response={201: DecisionOut, **ERRORS})
 def record_decision(request: HttpRequest, city_slug: str, payload: DecisionIn) -> Any:
     city = city_get(city_slug)
-    require_role(request.user, city, Role.STAFF)  # type: ignore[arg-type]
+    require_role(request.user, city, Role.STAFF)
     measure = Measure.objects.filter(city=city, pk=payload.measure).first()
     if measure is None:
         raise DomainError(_("There is no such measure."), field="measure")
@@ -184,7 +184,7 @@ def record_decision(request: HttpRequest, city_slug: str, payload: DecisionIn) -
 @router.post("/{city_slug}/reinvestment-plans", response={201: ReinvestmentOut, **ERRORS})
 def create_reinvestment(request: HttpRequest, city_slug: str, payload: ReinvestmentIn) -> Any:
     city = city_get(city_slug)
-    require_role(request.user, city, Role.STAFF)  # type: ignore[arg-type]
+    require_role(request.user, city, Role.STAFF)
     theme = Theme.objects.filter(city=city, code=payload.theme).first()
     if theme is None:
         raise DomainError(_("There is no theme with this code."), field="theme")

@@ -35,13 +35,13 @@ class EvaluationConfig(AppConfig):
         register_module(
             Module(
                 app_label=self.label,
-                label=_("Results"),  # type: ignore[arg-type]
+                label=_("Results"),
                 url_name="evaluation:index",
-                description=_(  # type: ignore[arg-type]
+                description=_(
                     "How our KPIs are doing, what the measures achieved, and what we decided."
                 ),
                 order=15,
-                staff_links=(  # type: ignore[arg-type]
+                staff_links=(
                     (_("Portfolio review"), "evaluation:portfolio"),
                     (_("New effect verification"), "evaluation:verification_new"),
                 ),

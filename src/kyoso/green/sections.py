@@ -26,7 +26,7 @@ def home_section(request: HttpRequest, city: City) -> str | None:
 
 
 def mypage_section(request: HttpRequest, city: City) -> str | None:
-    companies = list(selectors.companies_managed(request.user, city))  # type: ignore[arg-type]
+    companies = list(selectors.companies_managed(request.user, city))
     if not companies:
         return None
     return render_to_string(

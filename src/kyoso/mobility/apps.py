@@ -10,8 +10,15 @@ class MobilityConfig(AppConfig):
     verbose_name = _("Transport")
 
     def ready(self) -> None:
-        from kyoso.core.registry import Module, register_module
+        from kyoso.core.registry import SCHEDULED_TASKS, Module, ScheduledTask, register_module
 
+        # A city fed only by GTFS-RT pushes still loses vehicles that stopped reporting.
+        SCHEDULED_TASKS.register(
+            "mobility.realtime_expire",
+            ScheduledTask(
+                "mobility.realtime_expire", "kyoso.mobility.tasks.realtime_expire_task", 60
+            ),
+        )
         register_module(
             Module(
                 app_label=self.label,

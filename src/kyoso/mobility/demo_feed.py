@@ -105,7 +105,7 @@ JR_STOPS = ["JR_JUO_P", "JR_OGITSU_P", "JR_HITACHI_P", "JR_TAGA_P", "JR_OMIKA_P"
 
 # route_id: (agency, short, long ja, long en, type, colour, stops, minutes between stops,
 #            (weekday first, last, headway), (weekend first, last, headway), wheelchair)
-ROUTES: dict[str, tuple] = {  # type: ignore[type-arg]
+ROUTES: dict[str, tuple] = {
     "JOBAN": (
         JR, "常磐線", "常磐線（デモ）", "Joban Line (demo)", 2, "0072BC", JR_STOPS,
         [4, 5, 4, 4], ("05:30", "23:30", 20), ("05:40", "23:20", 30), 1,

@@ -8,19 +8,27 @@ class VisionConfig(AppConfig):
     verbose_name = _("Vision")
 
     def ready(self) -> None:
-        from kyoso.core.registry import Module, register_module
+        from kyoso.core.registry import SCHEDULED_TASKS, Module, ScheduledTask, register_module
 
+        SCHEDULED_TASKS.register(
+            "vision.kpi_providers_refresh",
+            ScheduledTask(
+                "vision.kpi_providers_refresh",
+                "kyoso.vision.tasks.kpi_providers_refresh_task",
+                86400,
+            ),
+        )
         register_module(
             Module(
                 app_label=self.label,
-                label=_("Vision"),  # type: ignore[arg-type]
+                label=_("Vision"),
                 url_name="vision:index",
-                description=_(  # type: ignore[arg-type]
+                description=_(
                     "Our city in 2050, the targets for 2031 and the measures to get there."
                 ),
                 order=10,
                 home_section="kyoso.vision.sections.home_section",
-                staff_links=(  # type: ignore[arg-type]
+                staff_links=(
                     (_("Vision, themes, KPIs and measures"), "vision:staff"),
                     (_("Upload KPI values (CSV)"), "vision:actuals_import"),
                     (_("共感 by district and age"), "vision:endorsements"),

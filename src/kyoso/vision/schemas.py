@@ -75,7 +75,7 @@ class ThemePatch(Schema):
 
 class ThemeIn(ThemePatch):
     code: str = Field(..., pattern=CODE)
-    name_ja: str = Field(..., min_length=1, max_length=80)  # type: ignore[assignment]
+    name_ja: str = Field(..., min_length=1, max_length=80)
 
 
 class MilestoneIO(Schema):
@@ -141,13 +141,13 @@ class KpiPatch(Schema):
 
 class KpiIn(KpiPatch):
     code: str = Field(..., pattern=CODE)
-    theme: str = Field(..., pattern=CODE)  # type: ignore[assignment]
-    name_ja: str = Field(..., min_length=1, max_length=120)  # type: ignore[assignment]
-    unit: str = Field(..., min_length=1, max_length=30)  # type: ignore[assignment]
-    baseline_year: int = Field(..., ge=1900, le=2200)  # type: ignore[assignment]
-    baseline_value: Decimal = Field(..., max_digits=16, decimal_places=4)  # type: ignore[assignment]
-    target_year: int = Field(..., ge=1900, le=2200)  # type: ignore[assignment]
-    target_value: Decimal = Field(..., max_digits=16, decimal_places=4)  # type: ignore[assignment]
+    theme: str = Field(..., pattern=CODE)
+    name_ja: str = Field(..., min_length=1, max_length=120)
+    unit: str = Field(..., min_length=1, max_length=30)
+    baseline_year: int = Field(..., ge=1900, le=2200)
+    baseline_value: Decimal = Field(..., max_digits=16, decimal_places=4)
+    target_year: int = Field(..., ge=1900, le=2200)
+    target_value: Decimal = Field(..., max_digits=16, decimal_places=4)
 
 
 class ActualIn(Schema):
@@ -213,8 +213,8 @@ class MeasurePatch(Schema):
 
 
 class MeasureIn(MeasurePatch):
-    theme: str = Field(..., pattern=CODE)  # type: ignore[assignment]
-    title_ja: str = Field(..., min_length=1, max_length=160)  # type: ignore[assignment]
+    theme: str = Field(..., pattern=CODE)
+    title_ja: str = Field(..., min_length=1, max_length=160)
 
 
 class LinkIn(Schema):

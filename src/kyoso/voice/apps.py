@@ -28,13 +28,13 @@ class VoiceConfig(AppConfig):
         register_module(
             Module(
                 app_label=self.label,
-                label=_("Citizen voice"),  # type: ignore[arg-type]
+                label=_("Citizen voice"),
                 url_name="voice:index",
-                description=_("Proposals, conversations, problem reports and workshops."),  # type: ignore[arg-type]
+                description=_("Proposals, conversations, problem reports and workshops."),
                 order=20,
                 home_section="kyoso.voice.views.home.home_section",
                 mypage_section="kyoso.voice.views.home.mypage_section",
-                staff_links=(  # type: ignore[arg-type]
+                staff_links=(
                     (_("Listening dashboard"), "voice:dashboard"),
                     (_("Problem reports"), "voice:staff_reports"),
                     (_("Moderation"), "voice:moderation"),

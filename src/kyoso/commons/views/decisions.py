@@ -52,7 +52,7 @@ def ballot_from_form(method: str, options: list[str], post: QueryDict) -> dict[s
     return {"ranking": [name for _r, name in sorted(ranks)]}
 
 
-def _decision(request: CityRequest | AuthedCityRequest, decision_id: int):  # type: ignore[no-untyped-def]
+def _decision(request: CityRequest | AuthedCityRequest, decision_id: int):
     decision = selectors.decision_get(city=request.city, pk=decision_id)
     if decision is None:
         raise NotFoundError(_("No such decision."), field="decision")

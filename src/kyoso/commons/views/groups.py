@@ -20,7 +20,7 @@ from kyoso.core.http import AuthedCityRequest, CityRequest
 from kyoso.core.selectors import districts_of
 
 
-def _group(request: CityRequest | AuthedCityRequest, group_id: int):  # type: ignore[no-untyped-def]
+def _group(request: CityRequest | AuthedCityRequest, group_id: int):
     group = selectors.group_get(city=request.city, pk=group_id)
     if group is None:
         raise NotFoundError(_("No such group."), field="group")

@@ -45,7 +45,7 @@ def home_section(request: HttpRequest, city: City) -> str | None:
 def mypage_section(request: HttpRequest, city: City) -> str | None:
     if not request.user.is_authenticated:
         return None
-    account = account_of(city=city, user=request.user)  # type: ignore[arg-type]
+    account = account_of(city=city, user=request.user)
     return render_to_string(
         "commons/_mypage_section.html",
         {"city": city, "account": account},

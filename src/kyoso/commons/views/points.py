@@ -137,7 +137,7 @@ def payment_new(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
     )
 
 
-def _request_or_404(request: CityRequest | AuthedCityRequest, code: str):  # type: ignore[no-untyped-def]
+def _request_or_404(request: CityRequest | AuthedCityRequest, code: str):
     pr = ledger_selectors.payment_request_get(city=request.city, code=code)
     if pr is None:
         raise NotFoundError(_("No such payment request."), field="code")

@@ -67,15 +67,15 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()  # type: ignore[misc]
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Kyoso", confirmed=False)  # type: ignore[misc]
+        device = TOTPDevice.objects.create(user=user, name="Kyoso", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # type: ignore[misc]
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             otp_login(request, device)
             audit_record(city=None, actor=user, action="account.two_factor_on", obj=user)  # type: ignore[arg-type]
             messages.success(request, _("Two-step sign-in is on."))

@@ -25,7 +25,7 @@ from kyoso.core.registry import modules
 
 
 def _city(request: HttpRequest) -> City:
-    return request.city  # type: ignore[attr-defined,no-any-return]
+    return request.city  # type: ignore[attr-defined]
 
 
 def platform_home(request: HttpRequest) -> HttpResponse:
@@ -149,7 +149,7 @@ def text_size(request: HttpRequest) -> HttpResponse:
         TEXT_COOKIE, "large" if large else "normal", max_age=60 * 60 * 24 * 365, samesite="Lax"
     )
     if request.user.is_authenticated:
-        services.user_update_preferences(user=request.user, large_text=large)  # type: ignore[arg-type]
+        services.user_update_preferences(user=request.user, large_text=large)
     return response
 
 

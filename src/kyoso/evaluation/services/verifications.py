@@ -105,10 +105,7 @@ def _its_rows(verification: Verification) -> list[dict[str, Any]]:
     kpi = verification.kpi
     if kpi is None:
         raise DomainError(_("Choose the KPI whose values are analysed."), field="kpi")
-    series = [
-        (a.year, float(a.value))
-        for a in kpi.actuals.filter(month=0).order_by("year")  # type: ignore[attr-defined]
-    ]
+    series = [(a.year, float(a.value)) for a in kpi.actuals.filter(month=0).order_by("year")]
     check_consecutive_years(series, field="kpi")
     return [{"unit": kpi.code, "time": float(y), "outcome": v} for y, v in series]
 

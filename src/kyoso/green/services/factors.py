@@ -198,7 +198,7 @@ def factor_list_import(
         imported_by=actor,
     )
     EmissionFactor.objects.bulk_create(
-        EmissionFactor(city=city, factor_list=factor_list, kind=kind, fiscal_year=year, **r)  # type: ignore[arg-type]
+        EmissionFactor(city=city, factor_list=factor_list, kind=kind, fiscal_year=year, **r)
         for r in rows
     )
     audit_record(

@@ -92,9 +92,9 @@ def read_blood_pressure_csv(data: bytes) -> list[BloodPressureReading]:
         except (ValueError, IndexError) as exc:
             raise DeviceCsvError("the date is not YYYY/MM/DD", line=number, column="date") from exc
         moment = time(0, 0)
-        if cols["time"] is not None and len(row) > cols["time"] and row[cols["time"]].strip():  # type: ignore[operator]
+        if cols["time"] is not None and len(row) > cols["time"] and row[cols["time"]].strip():
             try:
-                moment = time.fromisoformat(row[cols["time"]].strip().zfill(5))  # type: ignore[index]
+                moment = time.fromisoformat(row[cols["time"]].strip().zfill(5))
             except ValueError as exc:
                 raise DeviceCsvError("the time is not HH:MM", line=number, column="time") from exc
         try:
@@ -105,8 +105,8 @@ def read_blood_pressure_csv(data: bytes) -> list[BloodPressureReading]:
         systolic = _int(sys_raw, line=number, column="systolic", low=50, high=300)
         diastolic = _int(dia_raw, line=number, column="diastolic", low=20, high=200)
         pulse = None
-        if cols["pulse"] is not None and len(row) > cols["pulse"] and row[cols["pulse"]].strip():  # type: ignore[operator]
-            pulse = _int(row[cols["pulse"]], line=number, column="pulse", low=20, high=250)  # type: ignore[index]
+        if cols["pulse"] is not None and len(row) > cols["pulse"] and row[cols["pulse"]].strip():
+            pulse = _int(row[cols["pulse"]], line=number, column="pulse", low=20, high=250)
         readings.append(
             BloodPressureReading(
                 datetime.combine(day, moment, tzinfo=TOKYO), systolic, diastolic, pulse

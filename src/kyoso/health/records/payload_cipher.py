@@ -27,7 +27,7 @@ class PayloadCipher:
 
     def decrypt(self, token: str) -> dict[str, Any]:
         try:
-            return json.loads(self._fernet.decrypt(token.encode("ascii")))  # type: ignore[no-any-return]
+            return json.loads(self._fernet.decrypt(token.encode("ascii")))
         except InvalidToken as exc:
             raise ValueError("the payload cannot be decrypted with the configured keys") from exc
 

@@ -469,7 +469,7 @@ def raw_insert(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return

@@ -201,7 +201,7 @@ def realtime_expire(*, city: City | None = None, now: datetime | None = None) ->
     total = 0
     with transaction.atomic():
         for model in (RealtimeTripUpdate, VehiclePosition, Alert):
-            deleted, _by_model = model.objects.filter(scope, expires_at__lte=now).delete()  # type: ignore[attr-defined]
+            deleted, _by_model = model.objects.filter(scope, expires_at__lte=now).delete()
             total += deleted
     return total
 
@@ -225,7 +225,7 @@ def realtime_poll(
     import httpx
 
     try:
-        response = (client or httpx).get(url, timeout=timeout)  # type: ignore[operator]
+        response = (client or httpx).get(url, timeout=timeout)
         response.raise_for_status()
     except httpx.HTTPError as exc:
         raise DomainError(

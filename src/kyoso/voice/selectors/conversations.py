@@ -226,8 +226,8 @@ def polis_export(conversation: Conversation) -> dict[str, bytes]:
             ),
             comment_id=s.pk,
             author_id=s.author_id or 0,
-            agrees=s.n_agree,  # type: ignore[attr-defined]
-            disagrees=s.n_disagree,  # type: ignore[attr-defined]
+            agrees=s.n_agree,
+            disagrees=s.n_disagree,
             moderated=moderated[StatementStatus(s.status)],
             body=s.text,
         )

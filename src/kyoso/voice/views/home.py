@@ -122,8 +122,8 @@ def mypage_section(request: HttpRequest, city: City) -> str | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    reports = list(report_selectors.reports_of(city, user)[:10])  # type: ignore[arg-type]
-    proposals = list(proposal_selectors.proposals_of(city, user)[:10])  # type: ignore[arg-type]
+    reports = list(report_selectors.reports_of(city, user)[:10])
+    proposals = list(proposal_selectors.proposals_of(city, user)[:10])
     hidden_comments = list(Comment.objects.filter(city=city, author=user, is_hidden=True)[:10])
     appeals = list(Appeal.objects.filter(city=city, author=user)[:10])
     if not (reports or proposals or hidden_comments):

@@ -117,14 +117,14 @@ def proposal_detail(request: CityRequest, city_slug: str, pk: int) -> HttpRespon
     viewer = request.user if request.user.is_authenticated else None
     proposal = selectors.proposal_get(
         city, pk, viewer=viewer, staff=staff or has_role(request.user, city, Role.MODERATOR)
-    )  # type: ignore[arg-type]
+    )
     return render(
         request,
         "voice/proposal_detail.html",
         {
             "proposal": proposal,
             "theme": theme_by_code(proposal.theme_code),
-            "state": selectors.viewer_state(proposal, viewer),  # type: ignore[arg-type]
+            "state": selectors.viewer_state(proposal, viewer),
             "comments": selectors.comment_tree(proposal=proposal),
             "comment_form": CommentForm(),
             "response_form": ResponseForm() if staff else None,
