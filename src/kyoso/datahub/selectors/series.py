@@ -41,7 +41,7 @@ def devices_latest(city: City) -> list[tuple[Device, list[LatestValue]]]:
     out: dict[int, tuple[Device, list[LatestValue]]] = {}
     for p in props:
         entry = out.setdefault(p.device_id, (p.device, []))
-        entry[1].append(LatestValue(p, p.latest_time, p.latest_value))  # type: ignore[attr-defined]
+        entry[1].append(LatestValue(p, p.latest_time, p.latest_value))
     return list(out.values())
 
 
