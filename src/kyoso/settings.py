@@ -192,8 +192,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_MAX_AGE = 0 if DEBUG else int(os.environ.get("KYOSO_STATIC_MAX_AGE", str(60 * 60 * 24)))
 WHITENOISE_ROOT = BASE_DIR / "core" / "static_root"  # favicon.ico and robots.txt at /
-if not PRODUCTION:
-    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# STATIC_ROOT (and the SQLite folder) are made by CoreConfig.ready(): importing settings makes
+# no directory (tests/core/test_startup.py).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Points ledger: committed transfers are sealed into the hash chain at most every
