@@ -62,3 +62,24 @@ def test_consortium_page_for_staff_only(city, staff, business, company) -> None:
     assert r.status_code == 302
     assert _client(staff).get("/hitachi/green/staff/factors/").status_code == 200
     assert _client(business).get("/hitachi/green/staff/factors/").status_code == 403
+
+
+def test_company_sets_its_own_target(company, business) -> None:  # type: ignore[no-untyped-def]
+    c = _client(business)
+    site = company.sites.get()
+    services.activity_record(
+        actor=business,
+        company=company,
+        inp=services.ActivityInput(site.pk, date(2025, 4, 1), "electricity", Decimal(50000), "kWh"),
+    )
+    url = f"/hitachi/green/companies/{company.pk}/plan/"
+    r = c.post(url, {"base_year": 2025, "target_year": 2030, "percent": "30"})
+    assert r.status_code == 302
+    company.refresh_from_db()
+    assert (company.target_base_year, company.target_year, company.target_percent) == (
+        2025,
+        2030,
+        30,
+    )
+    r = c.post(url, {"base_year": 2030, "target_year": 2025, "percent": "30"})
+    assert r.status_code == 200 and company.target_year == 2030

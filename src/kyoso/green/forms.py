@@ -147,3 +147,17 @@ class FactorUploadForm(forms.Form):
         min_value=2000,
         max_value=2100,
     )
+
+
+class TargetForm(forms.Form):
+    base_year = forms.IntegerField(label=_("Base year (fiscal)"), min_value=1990, max_value=2100)
+    target_year = forms.IntegerField(
+        label=_("Target year (fiscal)"), min_value=1991, max_value=2100
+    )
+    percent = forms.DecimalField(
+        label=_("Reduction (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=1
+    )
+    specified_emitter = forms.BooleanField(
+        label=_("We are a specified emitter (特定排出者) under the reporting system"),
+        required=False,
+    )

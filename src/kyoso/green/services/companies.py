@@ -276,3 +276,39 @@ def ev_lease_create(
     )
     audit_record(city=company.city, actor=actor, action="green.ev_lease.create", obj=lease)
     return lease
+
+
+@transaction.atomic
+def company_set_target(
+    *,
+    actor: User,
+    company: Company,
+    base_year: int,
+    target_year: int,
+    percent: Decimal,
+    specified_emitter: bool | None = None,
+) -> Company:
+    """Store the company's own target (base year, target year, reduction %)."""
+    require_manager(actor, company)
+    if not 1990 <= base_year <= 2100:
+        raise DomainError(_("Give a fiscal year."), field="base_year")
+    if not base_year < target_year <= 2100:
+        raise DomainError(_("The target year comes after the base year."), field="target_year")
+    if not Decimal(0) < percent <= Decimal(100):
+        raise DomainError(_("Give a reduction between 0 and 100%."), field="percent")
+    company.target_base_year = base_year
+    company.target_year = target_year
+    company.target_percent = percent
+    fields = ["target_base_year", "target_year", "target_percent"]
+    if specified_emitter is not None:
+        company.specified_emitter = specified_emitter
+        fields.append("specified_emitter")
+    company.save(update_fields=fields)
+    audit_record(
+        city=company.city,
+        actor=actor,
+        action="green.company.target",
+        obj=company,
+        details={"base_year": base_year, "target_year": target_year, "percent": str(percent)},
+    )
+    return company

@@ -12,7 +12,7 @@ from kyoso.core.errors import DomainError
 from kyoso.core.http import AuthedCityRequest
 from kyoso.green import charts, selectors, services
 from kyoso.green.accounting import baseline
-from kyoso.green.forms import AdoptForm, EvLeaseForm, PlanForm
+from kyoso.green.forms import AdoptForm, EvLeaseForm, PlanForm, TargetForm
 from kyoso.green.models import AdoptedMeasure
 
 
@@ -35,8 +35,26 @@ def plan(request: AuthedCityRequest, city_slug: str, pk: int) -> HttpResponse:
     result = selectors.company_plan(company, inv, base_total, budget)
     by_key = {c.key: c for c in result.candidates}
     ev_form = EvLeaseForm(None)
+    target_form = TargetForm(
+        request.POST if "percent" in request.POST else None,
+        initial={
+            "base_year": company.target_base_year,
+            "target_year": company.target_year,
+            "percent": company.target_percent,
+            "specified_emitter": company.specified_emitter,
+        },
+    )
     if request.method == "POST" and manage:
-        if "vehicles" in request.POST:
+        if "percent" in request.POST:
+            if target_form.is_valid():
+                try:
+                    services.company_set_target(
+                        actor=request.user, company=company, **target_form.cleaned_data
+                    )
+                    return redirect("green:plan", request.city.slug, company.pk)
+                except DomainError as exc:
+                    target_form.add_error(None, exc.message)
+        elif "vehicles" in request.POST:
             ev_form = EvLeaseForm(request.POST)
             if ev_form.is_valid():
                 services.ev_lease_create(
@@ -58,7 +76,8 @@ def plan(request: AuthedCityRequest, city_slug: str, pk: int) -> HttpResponse:
                     abated_t=Decimal(f"{c.abated_t:.3f}"),
                 )
                 return redirect("green:plan", request.city.slug, company.pk)
-            raise DomainError("Choose a measure from the list.", field="key")
+            else:
+                raise DomainError("Choose a measure from the list.", field="key")
     from kyoso.green.selectors.solar import company_solar  # pvlib and pandas: only for this page
 
     kwh = selectors.annual_energy(company, inv.fiscal_year).get("electricity", 0.0)
@@ -88,6 +107,7 @@ def plan(request: AuthedCityRequest, city_slug: str, pk: int) -> HttpResponse:
             "target_value": path.get(company.target_year),
             "adopted": AdoptedMeasure.objects.filter(company=company),
             "ev_form": ev_form,
+            "target_form": target_form,
             "ev": selectors.ev_lease_results(company, factor),
             "solar": company_solar(company),
         },
