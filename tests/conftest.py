@@ -21,7 +21,9 @@ def _fast_settings(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # type: ignore[attr-defined]
-    settings.AXES_ENABLED = True  # type: ignore[attr-defined]
+    from django.core.cache import cache
+
+    cache.clear()  # sign-in throttle counters must not leak between tests
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from cryptography.fernet import Fernet
 
 pytestmark = pytest.mark.production_smoke
 
@@ -172,6 +173,8 @@ def site() -> Iterator[Site]:
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "KYOSO_"))},
         "KYOSO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "KYOSO_HEALTH_KEYS": Fernet.generate_key().decode(),
+        "KYOSO_HEALTH_INDEX_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url,
         "KYOSO_VAR_DIR": str(tmp / "var"),

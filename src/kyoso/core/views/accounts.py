@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kyoso.core.forms import EmailAuthenticationForm, QueuedPasswordResetForm, TokenForm
 from kyoso.core.models import User
 from kyoso.core.services import audit_record
+from kyoso.core.sign_in_throttle import record_failure, record_success, seconds_to_wait
 
 PENDING_KEY = "kyoso_2fa_pending_user"
 PENDING_NEXT = "kyoso_2fa_next"
@@ -28,7 +29,30 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        email = str(request.POST.get("username", ""))
+        wait = seconds_to_wait(request, email)
+        if wait:
+            # The password is not even checked, so waiting is the only way to learn anything.
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(
+                None,
+                _("Too many attempts. Please wait %(seconds)d seconds and try again.")
+                % {"seconds": wait},
+            )
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: EmailAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        record_failure(self.request, str(self.request.POST.get("username", "")))
+        return super().form_invalid(form)
+
     def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        record_success(self.request, str(self.request.POST.get("username", "")))
         user = form.get_user()
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             # The password was right; the session holds only a pending marker until the code is.
