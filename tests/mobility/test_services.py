@@ -334,3 +334,13 @@ def test_stop_times_pointing_outside_their_feed_are_refused(city, tiny_feed, tmp
     StopTime.objects.filter(pk=one.pk).update(trip=foreign_trip)
     with pytest.raises(IntegrityError):
         check_references(tiny_feed)
+
+
+def test_ridership_import_accepts_shift_jis_as_the_kpi_import_does(city, staff):
+    day = timezone.localdate() - timedelta(days=1)
+    csv_text = f"date,route_id,stop_id,hour,boardings,alightings\n{day},R1,駅_1,8,5,0\n"
+    assert services.ridership_import(city=city, actor=staff, data=csv_text.encode("cp932")) == 1
+    assert RidershipRecord.objects.get().stop_id == "駅_1"
+    with pytest.raises(DomainError) as exc:
+        services.ridership_import(city=city, actor=staff, data=b"date\x00\xff")
+    assert exc.value.field == "file"

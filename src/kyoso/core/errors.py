@@ -36,3 +36,10 @@ class PermissionDeniedError(DomainError):
 class ConflictError(DomainError):
     status = 409
     code = "conflict"
+
+
+class RateLimitedError(DomainError):
+    """Too many requests of one kind in a short time (HTTP 429)."""
+
+    status = 429
+    code = "rate_limited"

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kyoso.core.csv_import import decode_csv
 from kyoso.core.errors import DomainError
 
 MAX_ROWS = 50_000
@@ -64,16 +65,7 @@ def parse_panel_rows(
 
 def parse_panel_csv(data: bytes, *, field: str = "panel") -> list[dict[str, Any]]:
     """Return clean rows from a CSV with the columns unit, time, outcome."""
-    if b"\x00" in data:
-        raise DomainError(_("The file is not readable text (use UTF-8 or Shift_JIS)."), field=field)
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DomainError(_("The file is not readable text (use UTF-8 or Shift_JIS)."), field=field)
+    text = decode_csv(data, field=field)
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("unit", "time", "outcome") if c not in header]

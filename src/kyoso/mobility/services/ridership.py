@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kyoso.core.access import require_role
+from kyoso.core.csv_import import decode_csv
 from kyoso.core.errors import DomainError
 from kyoso.core.models import City, Role, User
 from kyoso.core.services import audit_record
@@ -28,10 +29,7 @@ def ridership_import(*, city: City, actor: User, data: bytes) -> int:
     route, stop and hour replaces the earlier one.
     """
     require_role(actor, city, Role.OPERATOR, Role.STAFF)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DomainError(_("The file is not UTF-8 text."), field="file") from exc
+    text = decode_csv(data)  # UTF-8 or Shift_JIS, as the KPI import accepts
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in RIDERSHIP_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:

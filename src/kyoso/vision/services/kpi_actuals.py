@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kyoso.core.csv_import import decode_csv
 from kyoso.core.errors import DomainError, NotFoundError
 from kyoso.core.models import City, User
 from kyoso.core.services import audit_record
@@ -120,19 +121,6 @@ class CsvImportResult:
 CSV_COLUMNS = ("kpi_code", "year", "value", "note")
 
 
-def _decode_csv(data: bytes) -> str:
-    if b"\x00" in data:
-        raise DomainError(
-            _("The file is not readable text (use UTF-8 or Shift_JIS)."), field="file"
-        )
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DomainError(_("The file is not readable text (use UTF-8 or Shift_JIS)."), field="file")
-
-
 @transaction.atomic
 def kpi_actuals_import_csv(*, city: City, actor: User | None, data: bytes) -> CsvImportResult:
     """Return the counts after storing every row of a ``kpi_code,year,value,note`` CSV.
@@ -143,7 +131,7 @@ def kpi_actuals_import_csv(*, city: City, actor: User | None, data: bytes) -> Cs
     _require_staff(city, actor)
     if not data:
         raise DomainError(_("The file is empty."), field="file")
-    reader = csv.DictReader(io.StringIO(_decode_csv(data)))
+    reader = csv.DictReader(io.StringIO(decode_csv(data)))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in CSV_COLUMNS[:3] if c not in header]
     if missing:

@@ -7,15 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kyoso.core.access import is_staff
-from kyoso.core.errors import DomainError
+from kyoso.core.errors import DomainError, RateLimitedError
 from kyoso.core.models import City, District, User
-
-
-class RateLimitedError(DomainError):
-    """Too many posts in a short time (HTTP 429)."""
-
-    status = 429
-    code = "rate_limited"
 
 
 def rate_limit_check(*, city: City, user: User, kind: str = "post") -> None:
