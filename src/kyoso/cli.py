@@ -117,6 +117,18 @@ def worker(args: list[str]) -> int:
     return 0
 
 
+def _mqtt_broker_up() -> bool:
+    import socket
+
+    host = os.environ.get("KYOSO_MQTT_HOST", "127.0.0.1")
+    port = int(os.environ.get("KYOSO_MQTT_PORT", "1883"))
+    try:
+        socket.create_connection((host, port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 def demo(args: list[str]) -> int:
     """Migrate, load the demo city, then run the web server, the worker and demo feeds together.
 
@@ -135,6 +147,12 @@ def demo(args: list[str]) -> int:
     ]
     if "simulate_transit" in get_commands():
         children.append(subprocess.Popen([sys.executable, "-m", "kyoso", "simulate-transit"]))
+    if "ingest_mqtt" in get_commands() and _mqtt_broker_up():
+        # The data hub: sensors publish over MQTT, one ingest process stores their readings.
+        for command in ("ingest-mqtt", "simulate-sensors"):
+            children.append(subprocess.Popen([sys.executable, "-m", "kyoso", command]))  # noqa: S603
+    elif "ingest_mqtt" in get_commands():
+        print("No MQTT broker at 127.0.0.1:1883: the sensor simulator is off.", flush=True)
     port = _option(args, "--port", "8000")
     print(f"Kyoso is at http://127.0.0.1:{port}/  (Ctrl+C stops everything)", flush=True)
     server = subprocess.Popen([sys.executable, "-m", "kyoso", "serve", "--port", port])  # noqa: S603

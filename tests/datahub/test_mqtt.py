@@ -76,3 +76,32 @@ def test_readings_published_over_mqtt_are_stored_once(city, air_device, air_toke
     assert ingest.counters.rejected == 2
     assert Reading.objects.filter(city=city).count() == 40
     assert {"field": "token", "message": "unknown device or wrong credential"} in errors
+
+
+@pytest.mark.django_db
+def test_demo_sensors_and_the_simulator(city) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    from django.core.management import call_command
+
+    from kyoso.datahub import demo
+    from kyoso.datahub.models import Device, Rollup
+
+    demo.load(city, random.Random(1))
+    demo.load(city, random.Random(1))  # again: nothing doubles
+    assert Device.objects.filter(city=city).count() == 8
+    assert Device.objects.get(key="meter-sukegawa").owner is not None
+    before = Reading.objects.filter(city=city).count()
+    assert before > 8 * 190 and Rollup.objects.filter(city=city, period="hour").exists()
+    _broker()
+    prefix = f"kyosotest{uuid.uuid4().hex[:8]}"
+    ingest = MqttIngest(topic_prefix=prefix, client_id=f"{prefix}-w", linger=0.05)
+    ingest.start()
+    assert ingest.subscribed.wait(5)
+    try:
+        call_command("simulate_sensors", city=city.slug, rounds=1, interval=0, topic_prefix=prefix)
+        ingest.run(max_seconds=15, until=lambda: ingest.counters.received >= 8)
+    finally:
+        ingest.stop()
+    assert ingest.counters.rejected == 0
+    assert Reading.objects.filter(city=city).count() == before + 13  # every property once

@@ -68,7 +68,7 @@ def devices(request: HttpRequest, city_slug: str) -> Any:
         {
             "key": d.key,
             "name": d.name,
-            "owner": d.owner,
+            "owner": d.owner.name if d.owner else "",
             "entity_type": d.entity_type,
             "lat": d.lat,
             "lon": d.lon,

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,32 @@ class DatahubConfig(AppConfig):
     name = "kyoso.datahub"
     label = "datahub"
     verbose_name = _("City data")
+
+    def ready(self) -> None:
+        from kyoso.core.registry import Module, register_module
+
+        register_module(
+            Module(
+                app_label=self.label,
+                label=cast(str, _("City sensors")),
+                url_name="datahub:sensors",
+                description=cast(
+                    str, _("Air quality, river levels, noise and footfall measured in the city.")
+                ),
+                order=70,
+            )
+        )
+        try:
+            from kyoso.vision.kpi_providers import register_provider
+        except ImportError:  # the vision app is optional
+            return
+        register_provider(
+            "datahub.pm25_days_over_standard",
+            _("Days a year with PM2.5 above the daily standard (35 µg/m³)"),
+            "kyoso.datahub.selectors.kpis.pm25_days_over_standard_by_year",
+        )
+        register_provider(
+            "datahub.ev_charger_utilisation",
+            _("EV charger utilisation (%)"),
+            "kyoso.datahub.selectors.kpis.ev_charger_utilisation_by_year",
+        )

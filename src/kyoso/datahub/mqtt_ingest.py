@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from kyoso.core.errors import DomainError
 from kyoso.core.models import City
@@ -56,6 +58,7 @@ class MqttIngest:
         linger: float = 0.2,
         username: str | None = None,
         password: str | None = None,
+        session_expiry: int = 0,
     ) -> None:
         self.host, self.port = host, port
         self.batch, self.linger = batch, linger
@@ -75,6 +78,10 @@ class MqttIngest:
         )
         if username:
             self.client.username_pw_set(username, password)
+        # With a stable client id and a session that outlives the connection, what the broker
+        # queued for a dead worker (its unacknowledged messages and its share of the group's)
+        # is delivered when the worker is restarted.
+        self.session_expiry = session_expiry
         self.client.on_connect = self._on_connect
         self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
@@ -112,7 +119,8 @@ class MqttIngest:
 
     def handle(self, messages: list[mqtt.MQTTMessage]) -> None:
         """Store a batch; every message is acknowledged after its outcome is final."""
-        close_old_connections()
+        if not connection.in_atomic_block:  # (a test's transaction is not ours to close)
+            close_old_connections()
         for message in messages:
             self.counters.received += 1
             try:
@@ -149,7 +157,17 @@ class MqttIngest:
             self.client.ack(message.mid, message.qos)
 
     def start(self) -> None:
-        self.client.connect(self.host, self.port, keepalive=30)
+        properties = None
+        if self.session_expiry:
+            properties = Properties(PacketTypes.CONNECT)
+            properties.SessionExpiryInterval = self.session_expiry
+        self.client.connect(
+            self.host,
+            self.port,
+            keepalive=30,
+            clean_start=not self.session_expiry,
+            properties=properties,
+        )
         self.client.loop_start()
 
     def run(

@@ -5,14 +5,21 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kyoso.core.models import City, District
+from kyoso.core.models import City, District, Organisation
 
 
 class Device(models.Model):
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="datahub_devices")
     key = models.SlugField(_("device ID"), max_length=64)
     name = models.CharField(_("name"), max_length=120)
-    owner = models.CharField(_("owner organisation"), max_length=120, blank=True)
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="datahub_devices",
+        verbose_name=_("owner organisation"),
+    )
     model = models.CharField(_("model"), max_length=120, blank=True)
     # The Smart Data Models type its readings are published as (e.g. AirQualityObserved).
     entity_type = models.CharField(_("data model type"), max_length=64, blank=True)

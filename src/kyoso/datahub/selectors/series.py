@@ -31,7 +31,7 @@ def devices_latest(city: City) -> list[tuple[Device, list[LatestValue]]]:
     ).order_by("-observed_at")
     props = (
         ObservedProperty.objects.filter(city=city, device__is_active=True)
-        .select_related("device")
+        .select_related("device", "device__owner")
         .annotate(
             latest_time=Subquery(latest.values("observed_at")[:1]),
             latest_value=Subquery(latest.values("value")[:1]),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kyoso.core.access import require_role
 from kyoso.core.errors import ConflictError, DomainError
-from kyoso.core.models import City, District, Role, User
+from kyoso.core.models import City, District, Organisation, Role, User
 from kyoso.core.services import audit_record
 from kyoso.datahub.models import Device, DeviceCredential, ObservedProperty
 
@@ -41,7 +41,7 @@ def device_register(
     key: str,
     name: str,
     properties: list[PropertySpec],
-    owner: str = "",
+    owner: Organisation | None = None,
     model: str = "",
     entity_type: str = "",
     district: District | None = None,
@@ -53,6 +53,8 @@ def device_register(
         require_role(actor, city, *DEVICE_ROLES)
     if not key or len(key) > 64 or not key.replace("-", "").replace("_", "").isalnum():
         raise DomainError(_("Use letters, digits, - and _ for the device ID."), field="key")
+    if owner is not None and owner.city_id != city.pk:
+        raise DomainError(_("The organisation is not in this city."), field="owner")
     if district is not None and district.city_id != city.pk:
         raise DomainError(_("The district is not in this city."), field="district")
     names = [p.name for p in properties]
