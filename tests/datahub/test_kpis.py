@@ -20,8 +20,8 @@ def test_pm25_days_over_the_standard(city, air_device) -> None:  # type: ignore[
     day = datetime(2026, 7, 1, 3, tzinfo=UTC)  # noon in Tokyo
     obs = [Observation("pm25", day, 50), Observation("pm25", day + timedelta(hours=1), 30)]
     obs += [Observation("pm25", day + timedelta(days=1), 20)]  # below
-    obs += [Observation("pm25", day + timedelta(days=2), 900)]  # above, but flagged? no: < 1000
-    obs += [Observation("pm25", day + timedelta(days=3), 5000)]  # out of range: not counted
+    obs += [Observation("pm25", day + timedelta(days=2), 400)]  # above, within the range
+    obs += [Observation("pm25", day + timedelta(days=3), 900)]  # above 500: flagged, not counted
     readings_ingest(city=city, device=air_device, observations=obs)
     assert pm25_days_over_standard_by_year(city) == [(2026, 2)]
     provider = get_provider("datahub.pm25_days_over_standard")
