@@ -206,3 +206,38 @@ def test_partitions_on_postgresql(city, air_device, settings) -> None:  # type: 
     assert Reading.objects.count() == 1
     # A reading for a dropped month recreates its partition rather than failing.
     assert readings_ingest(city=city, device=air_device, observations=[old]).stored == 1
+
+
+@pytest.mark.django_db
+def test_staff_are_alerted_once_when_a_level_is_crossed(city, staff, citizen) -> None:  # type: ignore[no-untyped-def]
+    from kyoso.core.models import Notification
+    from kyoso.datahub.services import device_register
+    from kyoso.datahub.services.devices import PropertySpec
+
+    river = device_register(
+        actor=None,
+        city=city,
+        key="river-1",
+        name="桜川",
+        properties=[PropertySpec("waterLevel", "m", 0, 10)],
+    )
+    prop = river.properties.get()
+    prop.alert_above = 3.0
+    prop.save()
+
+    def send(minutes: int, value: float) -> None:
+        readings_ingest(
+            city=city,
+            device=river,
+            observations=[Observation("waterLevel", T0 + timedelta(minutes=minutes), value)],
+        )
+
+    send(0, 2.0)
+    send(10, 3.4)
+    send(20, 3.6)  # still above: no second alert
+    assert Notification.objects.filter(user=staff, kind="datahub.alert").count() == 1
+    assert not Notification.objects.filter(user=citizen).exists()
+    send(30, 2.5)
+    send(40, 3.2)  # crossed again
+    assert Notification.objects.filter(user=staff, kind="datahub.alert").count() == 2
+    assert "3.2" in Notification.objects.filter(user=staff).latest("pk").title

@@ -53,6 +53,10 @@ class ObservedProperty(models.Model):
     unit = models.CharField(_("unit"), max_length=32, blank=True)
     min_value = models.FloatField(_("lowest plausible value"), null=True, blank=True)
     max_value = models.FloatField(_("highest plausible value"), null=True, blank=True)
+    # Staff are alerted when a valid reading crosses these (e.g. a river's warning level).
+    alert_above = models.FloatField(_("alert staff above"), null=True, blank=True)
+    alert_below = models.FloatField(_("alert staff below"), null=True, blank=True)
+    alert_active = models.BooleanField(default=False, editable=False)
     # Readings older than this are deleted; rollups stay. Null: the platform default.
     retention_days = models.PositiveIntegerField(_("keep readings (days)"), null=True, blank=True)
 

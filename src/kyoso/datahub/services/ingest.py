@@ -183,6 +183,9 @@ def readings_ingest(
         device_of = {p.pk: device.pk for p in props.values()}
         _add_to_rollups(city, device_of, result.stored_ok)
         device_latest_seen(device, now)
+        from kyoso.datahub.services.alerts import alerts_check
+
+        alerts_check(city=city, props=list(props.values()), rows=result.stored_ok)
     return result
 
 
