@@ -68,3 +68,28 @@ def require_owner_or_staff(
         return
     if organisation is None or organisation.city_id != city.pk or not acts_for(user, organisation):
         raise PermissionDeniedError(_("Only its own organisation or city staff can change this."))
+
+
+# City.rules["participation"]: who may write in the city (propose, support, comment, vote in
+# conversations, join groups, hold points). "registered": anyone who holds a role in the city
+# (sign-up in a city makes one a citizen of it); "residents": only verified residents (and the
+# city's own staff, moderators and organisations' accounts).
+PARTICIPATION_RULES = ("registered", "residents")
+
+
+def may_take_part(user: User | AnonymousUser, city: City) -> bool:
+    """Return whether the person may write in the city under its participation rule."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    memberships = Membership.objects.filter(city=city, user=user)
+    if city.rule("participation", "registered") == "residents":
+        memberships = memberships.exclude(role=Role.CITIZEN, verified_resident=False)
+    return memberships.exists()
+
+
+def require_participant(user: User | AnonymousUser, city: City) -> None:
+    """Raise PermissionDeniedError unless the person may take part in the city."""
+    if not may_take_part(user, city):
+        if city.rule("participation", "registered") == "residents":
+            raise PermissionDeniedError(_("Only verified residents of this city can take part."))
+        raise PermissionDeniedError(_("Register in this city to take part."))

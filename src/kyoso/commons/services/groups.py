@@ -18,6 +18,7 @@ from kyoso.commons.models import (
     Rsvp,
     Theme,
 )
+from kyoso.core.access import require_participant
 from kyoso.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from kyoso.core.models import City, District, User
 from kyoso.core.services import audit_record
@@ -93,6 +94,7 @@ def group_join(
     """Return the person's membership; a role is taken only while it has places left."""
     if group.city_id != city.pk:
         raise NotFoundError(_("No such group."), field="group")
+    require_participant(user, city)
     existing = GroupMember.objects.filter(city=city, group=group, user=user).first()
     if existing is not None:
         return existing
@@ -191,6 +193,7 @@ def task_toggle(*, city: City, user: User, task_id: int) -> GroupTask:
 
 
 def post_create(*, city: City, user: User, group: Group, body: str) -> GroupPost:
+    require_participant(user, city)
     _member(city, group, user)
     return GroupPost.objects.create(
         city=city, group=group, author=user, body=_text(body, "body", 4000, _("Write a message."))

@@ -29,6 +29,7 @@ from kyoso.commons.models import (
 )
 from kyoso.commons.services import ledger_seal, ledger_sql
 from kyoso.commons.services.ledger_seal import journal_seal
+from kyoso.core.access import require_participant
 from kyoso.core.errors import ConflictError, DomainError, NotFoundError
 from kyoso.core.models import City, User
 
@@ -71,6 +72,7 @@ def account_open(*, city: City, user: User, kind: str = AccountKind.CITIZEN) -> 
     """Return the person's citizen or shop account in the city, opening it if needed."""
     if kind not in (AccountKind.CITIZEN, AccountKind.MERCHANT):
         raise DomainError(_("Unknown kind of account."), field="kind")
+    require_participant(user, city)
     name = str(user) if kind == AccountKind.CITIZEN else (_("Shop: %(name)s") % {"name": user})
     return _account_create(city=city, kind=kind, name=name, owner=user)
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyoso.core.errors import ConflictError, DomainError, NotFoundError
+from kyoso.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from kyoso.core.models import (
     ApiToken,
     AuditEvent,
@@ -169,6 +169,8 @@ def consent_grant(
     """Return the active consent for the purpose and scope, recording it if it is new."""
     if not purpose:
         raise DomainError(_("A consent needs a purpose."), field="purpose")
+    if not Membership.objects.filter(city=city, user=user).exists():
+        raise PermissionDeniedError(_("Register in this city to take part."))
     existing = Consent.objects.filter(
         city=city, user=user, purpose=purpose, scope=scope, revoked_at__isnull=True
     ).first()

@@ -6,7 +6,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyoso.core.access import has_role
+from kyoso.core.access import has_role, require_participant
 from kyoso.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from kyoso.core.models import City, Role, User
 from kyoso.core.services import audit_record, notification_send
@@ -51,6 +51,7 @@ def comment_create(
         raise NotFoundError(_("Not found."), field="proposal")
     if proposal is not None and proposal.is_hidden:
         raise DomainError(_("This proposal is hidden."), field="proposal")
+    require_participant(author, city)
     rate_limit_check(city=city, user=author)
     body = check_text(body, field="body", max_length=2000)
     return Comment.objects.create(

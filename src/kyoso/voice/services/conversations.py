@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyoso.core.access import require_role
+from kyoso.core.access import require_participant, require_role
 from kyoso.core.errors import ConflictError, DomainError, NotFoundError
 from kyoso.core.models import City, Role, User
 from kyoso.core.services import audit_record
@@ -111,6 +111,7 @@ def statement_add(*, city: City, conversation: Conversation, user: User, text: s
     _check(city, conversation)
     if not conversation.is_open:
         raise DomainError(_("This conversation is closed."), field="text")
+    require_participant(user, city)
     rate_limit_check(city=city, user=user)
     text = check_text(text, field="text", max_length=280)
     if Statement.objects.filter(conversation=conversation, text=text).exists():
@@ -157,6 +158,7 @@ def vote_cast(
         raise NotFoundError(_("No such statement."), field="statement")
     if value not in VoteValue.values:
         raise DomainError(_("Vote agree, disagree or pass."), field="value")
+    require_participant(user, city)
     participant = participant_for(city=city, conversation=conversation, user=user)
     vote, created = Vote.objects.update_or_create(
         city=city,

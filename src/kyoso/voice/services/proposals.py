@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyoso.core.access import is_staff, require_role
+from kyoso.core.access import is_staff, require_participant, require_role
 from kyoso.core.errors import ConflictError, DomainError, PermissionDeniedError
 from kyoso.core.models import City, District, Role, Upload, User
 from kyoso.core.services import audit_record, notification_send
@@ -58,6 +58,8 @@ def proposal_create(
         require_role(entered_by, city, Role.STAFF)
     else:
         rate_limit_check(city=city, user=author)
+    # The author must belong to this city, also when staff type it for them (代理入力).
+    require_participant(author, city)
     title = check_text(title, field="title", max_length=120)
     body = check_text(body, field="body", max_length=5000)
     if theme_code and theme_code not in THEME_CODES:
@@ -98,6 +100,7 @@ def proposal_support(
     _check_same_city(city, proposal)
     if entered_by is not None:
         require_role(entered_by, city, Role.STAFF)
+    require_participant(user, city)
     if proposal.is_hidden or proposal.status in CLOSED_STATUSES:
         raise DomainError(_("This proposal no longer takes supports."), field="proposal")
     if proposal.author_id == user.pk:
