@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "axes",
     "django_tasks",
     "django_tasks_db",
     "kyoso.core",
@@ -147,10 +146,9 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Password guessing is slowed by growing delays (kyoso.core.sign_in_throttle), not a hard lock;
-# axes stays installed only so its old tables remain. X-Forwarded-For is believed only from
-# these proxy addresses (the TLS-terminating proxy in front of `kyoso serve`).
-AXES_ENABLED = False
+# Password guessing is slowed by growing delays (kyoso.core.sign_in_throttle), not a hard lock
+# (django-axes is no longer used). X-Forwarded-For is believed only from these proxy addresses
+# (the TLS-terminating proxy in front of `kyoso serve`).
 KYOSO_TRUSTED_PROXIES = env_list("KYOSO_TRUSTED_PROXIES", "")
 
 OTP_TOTP_ISSUER = "Kyoso"
