@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,37 @@ class HealthConfig(AppConfig):
     name = "kyoso.health"
     label = "health"
     verbose_name = _("Health and care")
+
+    def ready(self) -> None:
+        from kyoso.core.registry import Module, register_module
+        from kyoso.health import selectors
+        from kyoso.health.sections import mypage_section
+
+        register_module(
+            Module(
+                app_label=self.label,
+                label=cast(str, _("Health")),
+                url_name="health:index",
+                description=cast(
+                    str,
+                    _(
+                        "Your own health record, sharing only by your consent, booking and online visits."
+                    ),
+                ),
+                order=60,
+                mypage_section=mypage_section,
+                staff_links=(
+                    (cast(str, _("Health statistics (private)")), "health:statistics"),
+                    (cast(str, _("FHIR apps")), "health:fhir_apps"),
+                ),
+            )
+        )
+        try:
+            from kyoso.vision.kpi_providers import register_provider
+        except ImportError:  # the vision app is optional
+            return
+        register_provider(
+            "health.checkup_65_plus",
+            _("Share of people 65+ with an annual check-up (%)"),
+            selectors.checkup_share_65_plus,
+        )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 # First path segments the platform itself uses; a city cannot take them as its URL name.
 RESERVED_SLUGS = frozenset(
-    {"api", "admin", "accounts", "static", "media", "i18n", "prefs", "healthz", "open311"}
+    {"api", "admin", "accounts", "static", "media", "i18n", "prefs", "healthz", "open311", "fhir"}
 )
 
 

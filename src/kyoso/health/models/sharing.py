@@ -70,6 +70,12 @@ class ShareGrant(models.Model):
         return f"org:{self.provider_id}" if self.provider_id else f"user:{self.recipient_user_id}"
 
     @property
+    def item_labels(self) -> list[str]:
+        from kyoso.health.records.fhir_resources import DATA_ITEMS
+
+        return [DATA_ITEMS.get(i, i) for i in self.items]
+
+    @property
     def recipient_name(self) -> str:
         if self.provider_id:
             return str(self.provider)

@@ -81,7 +81,7 @@ def _store(
         )
     item = fhir_resources.data_item(resource) or ""
     effective = fhir_resources.effective_at(resource)
-    tokens = [index_token(t) for t in fhir_resources.code_tokens(resource)]
+    tokens = code_hashes(resource)
     return HealthEntry.objects.create(
         city=city,
         patient=patient,
@@ -97,6 +97,34 @@ def _store(
         author_role=author_role,
         retain_until=_retain_until(item, effective),
     )
+
+
+def code_hashes(resource: dict[str, Any]) -> list[str]:
+    """Return keyed hashes of ``system|code`` and of the bare code (FHIR token search)."""
+    tokens = fhir_resources.code_tokens(resource)
+    bare = [t.split("|", 1)[1] for t in tokens]
+    return sorted({index_token(t) for t in [*tokens, *bare] if t and t != "|"})
+
+
+def entry_read(
+    *, city: City, actor: User, fhir_id: str, resource_type: str, channel: str = "fhir"
+) -> tuple[HealthEntry, dict[str, Any]]:
+    """Return one entry by its FHIR id if the actor may see its data item (logged)."""
+    from kyoso.core.errors import NotFoundError
+
+    entry = (
+        HealthEntry.objects.select_related("patient")
+        .filter(city=city, fhir_id=fhir_id, resource_type=resource_type)
+        .first()
+    )
+    if entry is None:
+        raise NotFoundError(_("No such resource."), field="id")
+    viewer = viewer_for(city=city, user=actor, patient=entry.patient)
+    if not viewer.may_see(entry.item):
+        # Same answer as a missing resource: a recipient learns nothing about what is not shared.
+        raise NotFoundError(_("No such resource."), field="id")
+    access_log(city=city, viewer=viewer, item=entry.item, action="read", channel=channel, entries=1)
+    return entry, _with_id(entry)
 
 
 def _require_owner(viewer: Viewer) -> None:
@@ -449,7 +477,7 @@ def payloads_rotate(*, batch: int = 500) -> int:
         with transaction.atomic():
             for e in rows:
                 resource = c.decrypt(e.payload)
-                tokens = [index_token(t) for t in fhir_resources.code_tokens(resource)]
+                tokens = code_hashes(resource)
                 e.payload = c.rotate(e.payload)
                 e.code_index = "\n" + "\n".join(tokens) + "\n" if tokens else ""
                 e.save(update_fields=["payload", "code_index"])
