@@ -108,7 +108,7 @@ def audit_event(access: HealthAccess) -> dict[str, Any]:
                 "who": {
                     "reference": f"Organization/{access.provider.fhir_id}",  # type: ignore[union-attr]
                     "display": access.provider.name_ja,  # type: ignore[union-attr]
-                },  # type: ignore[union-attr]
+                },
                 "requestor": False,
             }
         )

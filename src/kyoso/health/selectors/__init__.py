@@ -143,7 +143,7 @@ def budgets_of(city: City) -> QuerySet[PrivacyBudget]:
     return PrivacyBudget.objects.filter(city=city).prefetch_related("queries").order_by("dataset")
 
 
-def vitals_series(rows: list[tuple[HealthEntry, dict]]) -> dict[str, list[tuple[datetime, float]]]:  # type: ignore[type-arg]
+def vitals_series(rows: list[tuple[HealthEntry, dict]]) -> dict[str, list[tuple[datetime, float]]]:
     """Return {measure: [(time, value)]} oldest first, from entries already read under consent."""
     series: dict[str, list[tuple[datetime, float]]] = defaultdict(list)
     for entry, resource in rows:
