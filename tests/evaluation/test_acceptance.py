@@ -61,7 +61,7 @@ def _transport_measure(city, staff):  # type: ignore[no-untyped-def]
 
 def test_supports_of_proposals_that_led_to_the_measure_count(city, staff):
     from kyoso.voice import services as voice_services
-    from tests.core.factories import UserFactory
+    from tests.core.factories import MembershipFactory
     from tests.voice.factories import ProposalFactory
 
     m = _transport_measure(city, staff)
@@ -70,7 +70,9 @@ def test_supports_of_proposals_that_led_to_the_measure_count(city, staff):
         city=city, proposal=proposal, actor=staff, measure_ref=str(m.pk), title=m.title_ja
     )
     for _ in range(3):
-        voice_services.proposal_support(city=city, proposal=proposal, user=UserFactory())
+        voice_services.proposal_support(
+            city=city, proposal=proposal, user=MembershipFactory(city=city).user
+        )
     result = acceptance_of(city, [m])[m.pk]
     assert result.signals["voice"].score == pytest.approx(4 / 5)  # (3 + 1) / (3 + 2)
     assert result.signals["voice"].weight == 3

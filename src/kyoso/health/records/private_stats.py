@@ -14,10 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
 
-import opendp.prelude as dp
 
-dp.enable_features("contrib")
+@cache
+def _opendp() -> ModuleType:
+    """Return OpenDP's prelude, imported on first use (it pulls in pandas and SciPy)."""
+    import opendp.prelude as dp
+
+    dp.enable_features("contrib")
+    return dp
+
 
 SUPPRESS_BELOW = 10
 AGE_BANDS = ("0-14", "15-39", "40-64", "65-74", "75+")
@@ -93,6 +101,7 @@ def count_table(
     budget.charge(epsilon)
     order = list(cells)
     scale = 1.0 / epsilon
+    dp = _opendp()
     mechanism = dp.m.make_laplace(
         dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=scale
     )
