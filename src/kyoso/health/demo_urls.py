@@ -14,7 +14,7 @@ NOTHING = "00000000-0000-4000-8000-000000000000"
 
 def demo_url_kwargs(city: City) -> dict[str, dict[str, object]]:
     citizen = User.objects.filter(email="citizen@hitachi.example").first()
-    patient = {"patient_id": citizen.pk if citizen else 0}
+    patient: dict[str, object] = {"patient_id": citizen.pk if citizen else 0}
     return {
         "health:patient": patient,
         "health:timeline": patient,
