@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from kyoso.core.services.themes import theme_resolve
 from kyoso.evaluation.acceptance import (
     AcceptanceSignal,
     acceptance_of,
@@ -86,7 +87,7 @@ def test_opinion_group_consensus_on_the_theme_counts(city, staff):
     from tests.voice.factories import ConversationFactory
 
     m = _transport_measure(city, staff)
-    conversation = ConversationFactory(city=city, theme_code="transport")
+    conversation = ConversationFactory(city=city, theme=theme_resolve(city=city, code="transport"))
     ConversationMap.objects.create(
         city=city,
         conversation=conversation,

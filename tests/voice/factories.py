@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from kyoso.core.services.themes import theme_resolve
 from kyoso.voice.models import (
     Conversation,
     Proposal,
@@ -25,7 +26,7 @@ class ProposalFactory(DjangoModelFactory):
     city = factory.SubFactory(CityFactory)
     title = factory.Sequence(lambda n: f"提案{n} バスを増やしてほしい")
     body = "病院へ行くバスの本数が少ないので増やしてください。"
-    theme_code = "transport"
+    theme = factory.LazyAttribute(lambda o: theme_resolve(city=o.city, code="transport"))
     author = factory.SubFactory(UserFactory)
     public_name = "市民"
 

@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from kyoso.core.models import City, District, Membership, Role, User
+from kyoso.core.services.themes import theme_resolve
 from kyoso.voice import services
 from kyoso.voice.demo_content import (
     CONVERSATION_QUESTION,
@@ -346,7 +347,7 @@ def _workshops(
         capacity=40,
         registration_open=False,
         accessibility_notes="車いすで入れます。手話通訳あり。駐車場30台。",
-        theme_code="transport",
+        theme=theme_resolve(city=city, code="transport"),
         created_by=staff,
     )
     Idea.objects.bulk_create(
@@ -376,6 +377,6 @@ def _workshops(
         ends_at=now + timedelta(days=14, hours=2),
         capacity=30,
         accessibility_notes="車いすで入れます。送迎が必要な方は電話でご相談ください。",
-        theme_code="health",
+        theme=theme_resolve(city=city, code="health"),
         created_by=staff,
     )

@@ -4,7 +4,7 @@ from kyoso.core.models.consent import Consent
 from kyoso.core.models.notifications import Notification
 from kyoso.core.models.organisations import Organisation, OrganisationKind
 from kyoso.core.models.tenancy import City, CityScopedModel, CityScopedQuerySet, District
-from kyoso.core.models.themes import Theme
+from kyoso.core.models.themes import Theme, Themed
 from kyoso.core.models.uploads import Upload, UploadKind
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "PersonalDataAccess",
     "Role",
     "Theme",
+    "Themed",
     "Upload",
     "UploadKind",
     "User",

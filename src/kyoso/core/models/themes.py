@@ -40,3 +40,26 @@ class Theme(CityScopedModel):
         if (get_language() or "ja").startswith("en") and self.name_en:
             return self.name_en
         return self.name_ja
+
+
+class Themed(models.Model):
+    """Something filed under one theme of its city's catalogue (a proposal, a group, a reward…).
+
+    ``theme_code`` reads the code, so templates, schemas and CSVs keep saying "transport".
+    """
+
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("theme"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def theme_code(self) -> str:
+        return self.theme.code if self.theme_id is not None and self.theme is not None else ""

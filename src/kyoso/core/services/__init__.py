@@ -19,7 +19,7 @@ from kyoso.core.services.platform import (
     user_sign_up,
     user_update_preferences,
 )
-from kyoso.core.services.themes import STANDARD_THEMES, theme_catalogue_ensure
+from kyoso.core.services.themes import STANDARD_THEMES, theme_catalogue_ensure, theme_resolve
 
 __all__ = [
     "STANDARD_THEMES",
@@ -36,6 +36,7 @@ __all__ = [
     "organisation_ensure",
     "personal_data_access_record",
     "theme_catalogue_ensure",
+    "theme_resolve",
     "upload_store",
     "user_sign_up",
     "user_update_preferences",

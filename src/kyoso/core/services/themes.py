@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from kyoso.core.errors import DomainError
 from kyoso.core.models import City, Theme
 
 
@@ -94,3 +96,19 @@ def theme_catalogue_ensure(*, city: City) -> list[Theme]:
                 sort_order=order * 10,
             )
     return sorted(existing.values(), key=lambda t: (t.sort_order, t.code))
+
+
+def theme_resolve(*, city: City, code: str, field: str = "theme_code") -> Theme | None:
+    """The catalogue row of ``city`` for ``code`` (old codes such as "mobility" too); None for "".
+
+    A standard theme the city's catalogue lacks is added first, so every city can file under it.
+    """
+    code = LEGACY_CODES.get(code, code)
+    if not code:
+        return None
+    theme = Theme.objects.filter(city=city, code=code).first()
+    if theme is None and any(std.code == code for std in STANDARD_THEMES):
+        theme = next(t for t in theme_catalogue_ensure(city=city) if t.code == code)
+    if theme is None:
+        raise DomainError(_("Choose one of the themes."), field=field)
+    return theme

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kyoso.core.models import City, CityScopedModel
+from kyoso.core.models import City, CityScopedModel, Themed
 
 
 class ModerationMode(models.TextChoices):
@@ -14,10 +14,9 @@ class ModerationMode(models.TextChoices):
     PERMISSIVE = "permissive", _("permissive: new statements appear at once")
 
 
-class Conversation(CityScopedModel):
+class Conversation(Themed, CityScopedModel):
     title = models.CharField(_("title"), max_length=120)
     question = models.TextField(_("question"))
-    theme_code = models.CharField(_("theme"), max_length=40, blank=True)
     moderation = models.CharField(
         _("moderation"),
         max_length=10,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kyoso.core.models import City, CityScopedModel, District, Upload
+from kyoso.core.models import City, CityScopedModel, District, Themed, Upload
 
 
 class ProposalStatus(models.TextChoices):
@@ -18,11 +18,9 @@ class ProposalStatus(models.TextChoices):
     DECLINED = "declined", _("declined")
 
 
-class Proposal(CityScopedModel):
+class Proposal(Themed, CityScopedModel):
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("text"))
-    # A code of the core theme catalogue (e.g. "transport"), see kyoso.voice.themes.
-    theme_code = models.CharField(_("theme"), max_length=40, blank=True)
     district = models.ForeignKey(
         District, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -62,7 +60,7 @@ class Proposal(CityScopedModel):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["city", "status"]),
-            models.Index(fields=["city", "theme_code"]),
+            models.Index(fields=["city", "theme"]),
         ]
 
     def __str__(self) -> str:

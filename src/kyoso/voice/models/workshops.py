@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kyoso.core.models import City, CityScopedModel, District
+from kyoso.core.models import City, CityScopedModel, District, Themed
 
 
-class Workshop(CityScopedModel):
+class Workshop(Themed, CityScopedModel):
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     place = models.CharField(_("place"), max_length=120)
@@ -21,7 +21,6 @@ class Workshop(CityScopedModel):
     capacity = models.PositiveIntegerField(_("capacity"), default=30)
     registration_open = models.BooleanField(_("registration open"), default=True)
     accessibility_notes = models.TextField(_("accessibility"), blank=True)
-    theme_code = models.CharField(_("theme"), max_length=40, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

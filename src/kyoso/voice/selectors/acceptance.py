@@ -45,8 +45,8 @@ def measure_acceptance(city: City, measures: Sequence[Any]) -> dict[int, Accepta
     consensus: dict[str, tuple[int, int, int]] = {}  # theme code -> (agree, disagree, people)
     codes = {c for m in measures if (c := _catalogue_code(m))}
     for theme_code, summary, people in ConversationMap.objects.filter(
-        city=city, conversation__theme_code__in=codes
-    ).values_list("conversation__theme_code", "summary", "n_participants"):
+        city=city, conversation__theme__code__in=codes
+    ).values_list("conversation__theme__code", "summary", "n_participants"):
         statements = (summary or {}).get("consensus", [])
         agree = sum(1 for c in statements if c.get("direction") == "agree")
         disagree = sum(1 for c in statements if c.get("direction") == "disagree")

@@ -60,7 +60,7 @@ def listening_dashboard(city: City, *, months: int = 12) -> Dashboard:
         cursor = (cursor + timedelta(days=32)).replace(day=1)
     proposals = list(
         Proposal.objects.filter(city=city, created_at__gte=start).values_list(
-            "created_at", "theme_code", "district__name_ja", "author__birth_year", "title", "body"
+            "created_at", "theme__code", "district__name_ja", "author__birth_year", "title", "body"
         )
     )
     reports = list(

@@ -37,13 +37,13 @@ def proposals_list(
     include_hidden: bool = False,
 ) -> QuerySet[Proposal]:
     """Return the city's proposals, filtered; one query however many there are."""
-    proposals = Proposal.objects.filter(city=city).select_related("district")
+    proposals = Proposal.objects.filter(city=city).select_related("district", "theme")
     if not include_hidden:
         proposals = proposals.filter(is_hidden=False)
     if status in ProposalStatus.values:
         proposals = proposals.filter(status=status)
     if theme:
-        proposals = proposals.filter(theme_code=theme)
+        proposals = proposals.filter(theme__code=theme)
     if district:
         proposals = proposals.filter(district__code=district)
     if q:
@@ -57,7 +57,7 @@ def proposal_get(
     """Return the proposal with its answers and measures; hidden ones only for staff and the author."""
     proposal = (
         Proposal.objects.filter(city=city, pk=pk)
-        .select_related("district", "photo")
+        .select_related("district", "photo", "theme")
         .prefetch_related(
             Prefetch("responses", queryset=ProposalResponse.objects.order_by("created_at")),
             "measures",
@@ -150,7 +150,7 @@ def proposals_overdue(city: City) -> QuerySet[Proposal]:
             responded_at__isnull=True,
             is_hidden=False,
         )
-        .select_related("district")
+        .select_related("district", "theme")
         .order_by("response_due_at")
     )
 

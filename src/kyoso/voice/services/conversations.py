@@ -27,7 +27,7 @@ from kyoso.voice.models import (
     VoteValue,
 )
 from kyoso.voice.services.common import check_text, rate_limit_check
-from kyoso.voice.themes import THEME_CODES
+from kyoso.voice.themes import voice_theme_resolve
 
 if TYPE_CHECKING:
     from kyoso.voice.algorithms.opinion_map import OpinionMap, OpinionMapState
@@ -52,14 +52,13 @@ def conversation_create(
     question = check_text(question, field="question", max_length=1000)
     if moderation not in ModerationMode.values:
         raise DomainError(_("Choose strict or permissive moderation."), field="moderation")
-    if theme_code and theme_code not in THEME_CODES:
-        raise DomainError(_("Choose one of the themes."), field="theme_code")
+    theme = voice_theme_resolve(city, theme_code)
     conversation = Conversation.objects.create(
         city=city,
         title=title,
         question=question,
         moderation=moderation,
-        theme_code=theme_code,
+        theme=theme,
         created_by=actor,
     )
     for text in seed_statements or []:

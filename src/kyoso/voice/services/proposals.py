@@ -29,7 +29,7 @@ from kyoso.voice.services.common import (
     public_name,
     rate_limit_check,
 )
-from kyoso.voice.themes import THEME_CODES
+from kyoso.voice.themes import voice_theme_resolve
 
 CLOSED_STATUSES = frozenset({ProposalStatus.DONE, ProposalStatus.DECLINED})
 
@@ -62,8 +62,7 @@ def proposal_create(
     require_participant(author, city)
     title = check_text(title, field="title", max_length=120)
     body = check_text(body, field="body", max_length=5000)
-    if theme_code and theme_code not in THEME_CODES:
-        raise DomainError(_("Choose one of the themes."), field="theme_code")
+    theme = voice_theme_resolve(city, theme_code)
     check_district(city, district)
     check_point(lat, lon)
     if photo is not None and photo.city_id != city.pk:
@@ -72,7 +71,7 @@ def proposal_create(
         city=city,
         title=title,
         body=body,
-        theme_code=theme_code,
+        theme=theme,
         district=district,
         lat=lat,
         lon=lon,

@@ -18,7 +18,7 @@ from kyoso.core.services import audit_record
 from kyoso.voice.algorithms import text_analysis
 from kyoso.voice.models import Idea, IdeaVote, Registration, Workshop
 from kyoso.voice.services.common import check_district, check_text
-from kyoso.voice.themes import THEME_CODES, THEMES
+from kyoso.voice.themes import THEMES, voice_theme_resolve
 
 
 @transaction.atomic
@@ -42,8 +42,7 @@ def workshop_create(
         raise DomainError(_("The end must be after the start."), field="ends_at")
     if capacity < 1 or capacity > 10000:
         raise DomainError(_("Give a capacity between 1 and 10,000."), field="capacity")
-    if theme_code and theme_code not in THEME_CODES:
-        raise DomainError(_("Choose one of the themes."), field="theme_code")
+    theme = voice_theme_resolve(city, theme_code)
     check_district(city, district)
     workshop = Workshop.objects.create(
         city=city,
@@ -57,7 +56,7 @@ def workshop_create(
         ends_at=ends_at,
         capacity=capacity,
         district=district,
-        theme_code=theme_code,
+        theme=theme,
         created_by=actor,
     )
     audit_record(city=city, actor=actor, action="voice.workshop.create", obj=workshop)

@@ -17,7 +17,6 @@ from kyoso.voice import services
 from kyoso.voice.forms import ConversationForm
 from kyoso.voice.models import Conversation, Statement
 from kyoso.voice.selectors import conversations as selectors
-from kyoso.voice.themes import theme_by_code
 from kyoso.voice.views.common import form_error
 
 EXPORT_FILES = ("comments.csv", "participants-votes.csv", "votes.csv")
@@ -73,7 +72,7 @@ def _context(
 def conversation_detail(request: CityRequest, city_slug: str, pk: int) -> HttpResponse:
     conversation = selectors.conversation_get(request.city, pk)
     context = _context(request, conversation)
-    context["theme"] = theme_by_code(conversation.theme_code)
+    context["theme"] = conversation.theme
     context["is_staff"] = is_staff(request.user, request.city)
     return render(request, "voice/conversation_detail.html", context)
 

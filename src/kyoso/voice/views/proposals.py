@@ -123,7 +123,7 @@ def proposal_detail(request: CityRequest, city_slug: str, pk: int) -> HttpRespon
         "voice/proposal_detail.html",
         {
             "proposal": proposal,
-            "theme": theme_by_code(proposal.theme_code),
+            "theme": proposal.theme,
             "state": selectors.viewer_state(proposal, viewer),
             "comments": selectors.comment_tree(proposal=proposal),
             "comment_form": CommentForm(),

@@ -19,7 +19,6 @@ from kyoso.voice import services
 from kyoso.voice.forms import IdeaForm, WorkshopForm
 from kyoso.voice.models import Idea
 from kyoso.voice.selectors import workshops as selectors
-from kyoso.voice.themes import theme_by_code
 from kyoso.voice.views.common import form_error
 
 
@@ -60,7 +59,7 @@ def workshop_detail(request: CityRequest, city_slug: str, pk: int) -> HttpRespon
         "voice/workshop_detail.html",
         {
             "workshop": workshop,
-            "theme": theme_by_code(workshop.theme_code),
+            "theme": workshop.theme,
             "registered": selectors.is_registered(workshop, request.user),  # type: ignore[arg-type]
             "ideas": selectors.ideas_of(workshop),
             "is_staff": staff,
