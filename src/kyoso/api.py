@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, django_auth
 
 from kyoso.core.errors import DomainError
@@ -29,6 +32,23 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from ninja's own static files (see settings), never from a CDN.
+
+    ninja renders its CDN page unless it is an installed app; Kyoso does not install it, so that
+    start-up does not import ninja, and renders the local page itself.
+    """
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: object) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, dict(kwargs))
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": True,  # the API accepts the browser's session, so unsafe calls need it
+        }
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
     title="Kyoso API",
     version="1",
@@ -36,6 +56,7 @@ api = NinjaAPI(
     urls_namespace="api",
     # The browser's session (unsafe methods need the CSRF token, as forms do) or a token.
     auth=[TokenAuth(), django_auth],
+    docs=LocalSwagger(),
 )
 
 

@@ -7,6 +7,7 @@ secret key or with ``DEBUG`` on, and turns on every protection ``check --deploy`
 from __future__ import annotations
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -57,8 +58,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    # ninja as an app serves Swagger UI from its own static files instead of a CDN.
-    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -95,10 +94,17 @@ ROOT_URLCONF = "kyoso.urls"
 WSGI_APPLICATION = "kyoso.wsgi.application"
 ASGI_APPLICATION = "kyoso.asgi.application"
 
+_ninja_spec = find_spec("ninja")
+if _ninja_spec is None or _ninja_spec.origin is None:
+    raise ImproperlyConfigured("django-ninja is not installed")
+NINJA_DIR = Path(_ninja_spec.origin).parent
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Swagger UI comes from ninja's own templates and static files, never a CDN. They are
+        # found by path, not by listing ninja as an app, so start-up does not import ninja.
+        "DIRS": [NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -166,6 +172,7 @@ FORMAT_MODULE_PATH = ["kyoso.core.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATICFILES_DIRS = [NINJA_DIR / "static"]  # ninja/swagger-ui-bundle.js and friends
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Without DEBUG (production and the demo) static files are collected with content hashes in their

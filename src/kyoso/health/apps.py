@@ -11,8 +11,6 @@ class HealthConfig(AppConfig):
 
     def ready(self) -> None:
         from kyoso.core.registry import Module, register_module
-        from kyoso.health import selectors
-        from kyoso.health.sections import mypage_section
 
         register_module(
             Module(
@@ -26,7 +24,7 @@ class HealthConfig(AppConfig):
                     ),
                 ),
                 order=60,
-                mypage_section=mypage_section,
+                mypage_section="kyoso.health.sections.mypage_section",
                 staff_links=(
                     (cast(str, _("Health statistics (private)")), "health:statistics"),
                     (cast(str, _("FHIR apps")), "health:fhir_apps"),
@@ -40,5 +38,5 @@ class HealthConfig(AppConfig):
         register_provider(
             "health.checkup_65_plus",
             _("Share of people 65+ with an annual check-up (%)"),
-            selectors.checkup_share_65_plus,
+            "kyoso.health.selectors.checkup_share_65_plus",  # resolved on first use
         )
