@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 USAGE = """usage: kyoso COMMAND [ARGS]
 
@@ -129,6 +130,38 @@ def _mqtt_broker_up() -> bool:
     return True
 
 
+def _migrate_if_needed() -> None:
+    """Migrate when a migration is unapplied (a second ``make demo`` skips the whole command)."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", "--no-input", verbosity=0)
+
+
+def _collectstatic_if_changed() -> None:
+    """Collect (hash and compress) static files unless no source file changed since last time."""
+    import hashlib
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+    from django.core.management import call_command
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda item: item[0]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    marker = Path(settings.VAR_DIR) / "static-sources.sha256"
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if manifest.exists() and marker.exists() and marker.read_text() == digest.hexdigest():
+        return
+    call_command("collectstatic", "--no-input", verbosity=0)
+    marker.write_text(digest.hexdigest())
+
+
 def demo(args: list[str]) -> int:
     """Migrate, load the demo city, then run the web server, the worker and demo feeds together.
 
@@ -139,8 +172,8 @@ def demo(args: list[str]) -> int:
     _setup()
     from django.core.management import call_command, get_commands
 
-    call_command("migrate", "--no-input", verbosity=0)
-    call_command("collectstatic", "--no-input", verbosity=0)
+    _migrate_if_needed()
+    _collectstatic_if_changed()
     call_command("load_demo")
     children: list[subprocess.Popen[bytes]] = [
         subprocess.Popen([sys.executable, "-m", "kyoso", "worker"]),
