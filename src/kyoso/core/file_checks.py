@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import filetype
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from kyoso.core.csv_import import text_of
+
 PHOTO_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 MAX_PHOTO_PIXELS = 40_000_000
 
@@ -63,16 +65,9 @@ def _pixel_mode(image: Image.Image) -> str:
 
 def check_csv(data: bytes) -> CheckedFile:
     """Return the CSV as UTF-8 (Shift_JIS from Japanese spreadsheets is converted)."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = text_of(data)
+    if text is None:
         raise FileCheckError("The CSV must be UTF-8 or Shift_JIS text.")
-    if "\x00" in text:
-        raise FileCheckError("This is not a text file.")
     try:
         rows = list(csv.reader(io.StringIO(text[:65536])))
     except csv.Error as exc:

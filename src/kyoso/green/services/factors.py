@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kyoso.core.csv_import import decode_csv
 from kyoso.core.errors import ConflictError, DomainError
 from kyoso.core.models import City, User
 from kyoso.core.services import audit_record
@@ -160,10 +161,7 @@ def factor_list_import(
     if kind not in SPEC_BY_KIND:
         raise DomainError(_("Choose what kind of list this is."), field="kind")
     spec = SPEC_BY_KIND[FactorKind(kind)]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DomainError(_("The file must be UTF-8 text."), field="file") from exc
+    text = decode_csv(data)  # UTF-8 or Shift_JIS, as Excel saves it
     try:
         header, rows = _factors_of(kind, text, spec)
     except FactorFileError as exc:
