@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from kyoso.core.errors import DomainError
 from kyoso.core.models import City, District, EmailMode
 
 
@@ -83,3 +84,12 @@ class TokenForm(forms.Form):
         min_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+def form_error(
+    form: forms.BaseForm, exc: DomainError, *, fields: dict[str, str] | None = None
+) -> None:
+    """Show a service's error on the form field it names (``fields`` renames service fields to
+    form fields, e.g. ``{"panel": "panel_file"}``), or on the whole form."""
+    name = (fields or {}).get(exc.field or "", exc.field)
+    form.add_error(name if name in form.fields else None, exc.message)

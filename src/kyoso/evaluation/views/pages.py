@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kyoso.core.access import is_staff, require_role
 from kyoso.core.errors import DomainError
+from kyoso.core.forms import form_error
 from kyoso.core.http import AuthedCityRequest, CityRequest
 from kyoso.core.models import Role
 from kyoso.evaluation import selectors, services
@@ -171,8 +172,7 @@ def verification_new(request: AuthedCityRequest, city_slug: str) -> HttpResponse
                 panel_csv=upload.read() if upload is not None else None,
             )
         except DomainError as exc:
-            field_name = {"panel": "panel_file"}.get(exc.field or "", exc.field)
-            form.add_error(field_name if field_name in form.fields else None, exc.message)
+            form_error(form, exc, fields={"panel": "panel_file"})
         else:
             messages.success(request, _("The verification was created. Run it when ready."))
             return redirect("evaluation:verification", city_slug=city.slug, pk=v.pk)
@@ -330,7 +330,7 @@ def reinvestment_new(request: AuthedCityRequest, city_slug: str) -> HttpResponse
                 decisions=list(data["decisions"]),
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, _("The reinvestment plan was created as a new measure."))
             return redirect("vision:measure_edit", city_slug=city.slug, pk=plan.measure.pk)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kyoso.core.access import require_role
 from kyoso.core.csv_export import csv_response
 from kyoso.core.errors import DomainError
+from kyoso.core.forms import form_error
 from kyoso.core.http import AuthedCityRequest
 from kyoso.core.models import Role
 from kyoso.vision import selectors, services
@@ -33,10 +34,6 @@ from kyoso.vision.forms import (
 
 def _staff(request: AuthedCityRequest) -> None:
     require_role(request.user, request.city, Role.STAFF)
-
-
-def _form_error(form: forms.BaseForm, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -65,7 +62,7 @@ def vision_edit(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
         try:
             services.vision_save(city=city, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The vision was saved."))
             return redirect("vision:index", city_slug=city.slug)
@@ -89,7 +86,7 @@ def theme_edit(request: AuthedCityRequest, city_slug: str, code: str = "") -> Ht
                     city=city, actor=request.user, theme=theme, **form.cleaned_data
                 )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The theme was saved."))
             return redirect("vision:theme", city_slug=city.slug, code=theme.code)
@@ -113,7 +110,7 @@ def kpi_edit(request: AuthedCityRequest, city_slug: str, code: str = "") -> Http
         except DomainError as exc:
             if exc.field == "milestones":
                 exc.field = "milestones_text"
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The KPI was saved."))
             return redirect("vision:kpi_actuals", city_slug=city.slug, code=kpi.code)
@@ -131,7 +128,7 @@ def kpi_actuals(request: AuthedCityRequest, city_slug: str, code: str) -> HttpRe
         try:
             services.kpi_actual_record(city=city, actor=request.user, kpi=kpi, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The value was saved."))
             return redirect("vision:kpi_actuals", city_slug=city.slug, code=kpi.code)
@@ -172,7 +169,7 @@ def actuals_import(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
                     city=city, actor=request.user, data=upload.read()
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -234,7 +231,7 @@ def measure_edit(request: AuthedCityRequest, city_slug: str, pk: int | None = No
                     city=city, actor=request.user, measure=measure, **form.cleaned_data
                 )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The measure was saved."))
             return redirect("vision:measure_edit", city_slug=city.slug, pk=measure.pk)

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from kyoso.core.errors import DomainError
 from kyoso.core.models import City, Upload, User
 from kyoso.core.services import upload_store
-
-
-def form_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's error on the field it names, or on the whole form."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def photo_from(request: HttpRequest, city: City, user: User | None) -> Upload | None:

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 
 from kyoso.core.access import is_staff, require_role
 from kyoso.core.errors import DomainError, NotFoundError
+from kyoso.core.forms import form_error
 from kyoso.core.http import AuthedCityRequest, CityRequest
 from kyoso.core.models import Role
 from kyoso.voice import services
 from kyoso.voice.forms import ConversationForm
 from kyoso.voice.models import Conversation, Statement
 from kyoso.voice.selectors import conversations as selectors
-from kyoso.voice.views.common import form_error
 
 EXPORT_FILES = ("comments.csv", "participants-votes.csv", "votes.csv")
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kyoso.core.access import has_role, is_staff, require_role
 from kyoso.core.errors import DomainError, NotFoundError
+from kyoso.core.forms import form_error
 from kyoso.core.http import AuthedCityRequest, CityRequest
 from kyoso.core.models import Role, User
 from kyoso.core.selectors import districts_of
@@ -27,7 +28,7 @@ from kyoso.voice.forms import (
 from kyoso.voice.models import Comment, ProposalStatus
 from kyoso.voice.selectors import proposals as selectors
 from kyoso.voice.themes import THEMES, theme_by_code
-from kyoso.voice.views.common import form_error, paginate, photo_from
+from kyoso.voice.views.common import paginate, photo_from
 
 
 def proposal_list(request: CityRequest, city_slug: str) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from kyoso.core import services as core_services
 from kyoso.core.access import is_staff, require_role
 from kyoso.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from kyoso.core.forms import form_error
 from kyoso.core.http import AuthedCityRequest, CityRequest
 from kyoso.core.models import Membership, Role, User
 from kyoso.core.selectors import districts_of
@@ -21,7 +22,7 @@ from kyoso.voice import services
 from kyoso.voice.forms import ReportForm
 from kyoso.voice.models import Report, ReportStatus
 from kyoso.voice.selectors import reports as selectors
-from kyoso.voice.views.common import form_error, paginate, photo_from
+from kyoso.voice.views.common import paginate, photo_from
 
 
 def reports_map(request: CityRequest, city_slug: str) -> HttpResponse:

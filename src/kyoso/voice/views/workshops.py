@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 from kyoso.core.access import is_staff, require_role
 from kyoso.core.csv_export import csv_response
 from kyoso.core.errors import DomainError, NotFoundError
+from kyoso.core.forms import form_error
 from kyoso.core.http import AuthedCityRequest, CityRequest
 from kyoso.core.models import Role, User
 from kyoso.voice import services
 from kyoso.voice.forms import IdeaForm, WorkshopForm
 from kyoso.voice.models import Idea
 from kyoso.voice.selectors import workshops as selectors
-from kyoso.voice.views.common import form_error
 
 
 def workshop_list(request: CityRequest, city_slug: str) -> HttpResponse:
