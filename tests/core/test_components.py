@@ -7,6 +7,7 @@ from django.template import Context, Template
 from kyoso.core import services
 from kyoso.core.errors import DomainError
 from kyoso.core.models import City
+from tests.errors import raises
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +28,12 @@ def test_chart_renders_its_numbers_as_a_table_too():
 
 def test_uploads_check_size_and_real_type(city, citizen, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    with pytest.raises(DomainError) as excinfo:
+    with raises(DomainError, field="file") as excinfo:
         services.upload_store(
             city=city, owner=citizen, kind="photo", name="a.jpg", data=b"not a photo"
         )
     assert excinfo.value.field == "file"
-    with pytest.raises(DomainError):
+    with raises(DomainError, field="file"):
         services.upload_store(
             city=city, owner=citizen, kind="csv", name="a.csv", data=b"a,b\n" * 10, max_bytes=8
         )

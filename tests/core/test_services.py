@@ -7,6 +7,7 @@ from kyoso.core import selectors, services
 from kyoso.core.errors import ConflictError, DomainError
 from kyoso.core.models import AuditEvent, Consent, Membership, Notification
 from tests.core.factories import DistrictFactory, UserFactory
+from tests.errors import raises
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_sign_up_creates_a_citizen_of_the_city_and_audits_it(city):
     [("not-an-email", "kawarago-beach-2026", "email"), ("a@example.jp", "123", "password")],
 )
 def test_sign_up_rejects_bad_input_naming_the_field(city, email, password, field):
-    with pytest.raises(DomainError) as excinfo:
+    with raises(DomainError, field=field) as excinfo:
         services.user_sign_up(city=city, email=email, password=password)
     assert excinfo.value.field == field
 
@@ -40,7 +41,7 @@ def test_sign_up_rejects_a_duplicate_email_and_a_district_of_another_city(city, 
     services.user_sign_up(city=city, email="a@example.jp", password="kawarago-beach-2026")
     with pytest.raises(ConflictError):
         services.user_sign_up(city=city, email="A@example.jp", password="kawarago-beach-2026")
-    with pytest.raises(DomainError) as excinfo:
+    with raises(DomainError, field="district") as excinfo:
         services.user_sign_up(
             city=city,
             email="b@example.jp",
@@ -147,7 +148,7 @@ def test_membership_grant_is_idempotent_and_audited(city, staff):
     services.membership_grant(city=city, user=person, role="operator", actor=staff)
     assert Membership.objects.filter(user=person, role="operator").count() == 1
     assert AuditEvent.objects.filter(action="membership.grant").count() == 1
-    with pytest.raises(DomainError):
+    with raises(DomainError, field="role"):
         services.membership_grant(city=city, user=person, role="mayor", actor=staff)
 
 
@@ -177,7 +178,7 @@ def test_membership_organisation_must_belong_to_the_same_city(city, other_city, 
     from tests.core.factories import UserFactory
 
     foreign = organisation_ensure(city=other_city, code="c", name_ja="診療所", kind="clinic")
-    with pytest.raises(DomainError) as caught:
+    with raises(DomainError, field="organisation") as caught:
         membership_grant(
             city=city, user=UserFactory(), role="clinic", actor=staff, organisation=foreign
         )

@@ -7,6 +7,7 @@ from kyoso.core.models import AuditEvent
 from kyoso.evaluation import services
 from kyoso.evaluation.models import PortfolioDecision, ReinvestmentPlan, Verification
 from kyoso.vision.models import Measure
+from tests.errors import raises
 from tests.evaluation.factories import did_rows, its_rows, sc_rows
 from tests.vision.factories import KpiFactory, MeasureFactory, ThemeFactory, add_actuals, link
 
@@ -69,7 +70,7 @@ def test_too_few_pre_periods_is_a_clear_error(city, staff):
     kpi = KpiFactory(city=city)
     add_actuals(kpi, {2018: 1, 2019: 2, 2020: 5, 2021: 6, 2022: 7})
     v = _create(city, staff, "its", kpi=kpi, parameters={"treatment_time": 2020})
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="parameters.treatment_time") as exc:
         services.verification_run(city=city, verification=v, actor=staff)
     assert exc.value.field == "parameters.treatment_time"
     v.refresh_from_db()
@@ -84,7 +85,7 @@ def test_sc_too_few_pre_periods(city, staff):
         panel_rows=sc_rows(),
         parameters={"treatment_time": 2011, "treated": "T"},
     )
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="parameters.treatment_time") as exc:
         services.verification_run(city=city, verification=v, actor=staff)
     assert exc.value.field == "parameters.treatment_time"
 
@@ -98,7 +99,7 @@ def test_donor_pool_of_one_is_a_clear_error(city, staff):
         panel_rows=rows,
         parameters={"treatment_time": 2019, "treated": "T"},
     )
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="panel") as exc:
         services.verification_run(city=city, verification=v, actor=staff)
     assert exc.value.field == "panel"
     assert "1" in exc.value.message
@@ -113,7 +114,7 @@ def test_missing_years_in_panel_are_named(city, staff):
         panel_rows=rows,
         parameters={"treatment_time": 2019, "treated": "T"},
     )
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="panel") as exc:
         services.verification_run(city=city, verification=v, actor=staff)
     assert exc.value.field == "panel" and "d3" in exc.value.message and "2012" in exc.value.message
 
@@ -122,7 +123,7 @@ def test_missing_years_in_kpi_actuals_are_named(city, staff):
     kpi = KpiFactory(city=city)
     add_actuals(kpi, {2010: 1, 2011: 2, 2013: 3, 2014: 4, 2016: 5, 2017: 6, 2018: 7})
     v = _create(city, staff, "its", kpi=kpi, parameters={"treatment_time": 2015})
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="kpi") as exc:
         services.verification_run(city=city, verification=v, actor=staff)
     assert exc.value.field == "kpi" and "2012" in exc.value.message and "2015" in exc.value.message
 
@@ -135,7 +136,7 @@ def test_did_needs_named_treated_units(city, staff):
         panel_rows=did_rows(),
         parameters={"treatment_time": 2020, "treated": ["nope"]},
     )
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="parameters.treated") as exc:
         services.verification_run(city=city, verification=v, actor=staff)
     assert exc.value.field == "parameters.treated"
 
@@ -161,7 +162,7 @@ def test_did_needs_named_treated_units(city, staff):
     ],
 )
 def test_create_rejects_bad_input(city, staff, kwargs, field):
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field=field) as exc:
         _create(city, staff, **kwargs)
     assert exc.value.field == field
     assert not Verification.objects.exists()
@@ -193,7 +194,7 @@ def test_citizens_cannot_verify_or_decide(city, citizen):
 
 def test_measure_of_another_city_is_refused(city, other_city, staff):
     m = MeasureFactory(city=other_city)
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="measure") as exc:
         services.verification_create(
             city=city, actor=staff, measure=m, method="did", title="x", panel_rows=did_rows()
         )
@@ -252,7 +253,7 @@ def test_decision_records_recommendation_stops_measure_and_audits(city, staff):
 )
 def test_decision_rejects_bad_input(city, staff, kwargs, field):
     values = {"fiscal_year": 2025, "decision": "stop", "reasons": "理由"} | kwargs
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field=field) as exc:
         services.decision_record(
             city=city, actor=staff, measure=MeasureFactory(city=city), **values
         )
@@ -271,7 +272,7 @@ def test_reinvestment_plan_is_a_measure_funded_by_freed_budget(city, staff):
         reasons="x",
         freed_budget_yen=10_000_000,
     )
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="amount_yen") as exc:
         services.reinvestment_plan_create(
             city=city,
             actor=staff,

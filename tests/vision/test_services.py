@@ -9,6 +9,7 @@ from kyoso.core.models import AuditEvent
 from kyoso.vision import services
 from kyoso.vision.kpi_providers import register_provider, unregister_provider
 from kyoso.vision.models import Endorsement, KpiActual, MeasureCost, PerspectiveRating
+from tests.errors import raises
 from tests.vision.factories import KpiFactory, MeasureFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def test_theme_create_with_parent_and_duplicate_code(city, staff):
     parent = services.theme_create(city=city, actor=staff, code="green", name_ja="緑")
     child = services.theme_create(city=city, actor=staff, code="sme", name_ja="中小", parent=parent)
     assert child.parent == parent
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError) as exc:
         services.theme_create(city=city, actor=staff, code="green", name_ja="重複")
     assert (
         exc.value.field is None or exc.value.field == "code" or "code" in exc.value.message.lower()
@@ -64,17 +65,17 @@ def test_same_code_is_allowed_in_another_city(city, other_city, staff):
 def test_theme_cannot_be_its_own_ancestor(city, staff):
     a = services.theme_create(city=city, actor=staff, code="a", name_ja="A")
     b = services.theme_create(city=city, actor=staff, code="b", name_ja="B", parent=a)
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="parent") as exc:
         services.theme_update(city=city, actor=staff, theme=a, parent=b)
     assert exc.value.field == "parent"
 
 
 def test_theme_of_another_city_is_refused(city, other_city, staff):
     foreign = ThemeFactory(city=other_city)
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="parent") as exc:
         services.theme_create(city=city, actor=staff, code="x", name_ja="x", parent=foreign)
     assert exc.value.field == "parent"
-    with pytest.raises(DomainError):
+    with raises(DomainError, field="theme"):
         services.measure_create(city=city, actor=staff, theme=foreign, title_ja="越境")
 
 
@@ -103,7 +104,7 @@ def test_kpi_create_and_milestones(city, staff):
 )
 def test_kpi_create_rejects_bad_input(city, staff, extra, field):
     theme = ThemeFactory(city=city)
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field=field) as exc:
         services.kpi_create(city=city, actor=staff, theme=theme, **_kpi_values(**extra))
     assert exc.value.field == field
 
@@ -116,10 +117,10 @@ def test_actual_record_replaces_the_period_and_keeps_provenance(city, staff):
     )
     assert KpiActual.objects.filter(kpi=kpi).count() == 1
     assert a.value == 12 and a.entered_by == staff and a.source == "manual"
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="value") as exc:
         services.kpi_actual_record(city=city, actor=staff, kpi=kpi, year=2024, value="abc")
     assert exc.value.field == "value"
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="year") as exc:
         services.kpi_actual_record(city=city, actor=staff, kpi=kpi, year=1800, value="1")
     assert exc.value.field == "year"
 
@@ -155,7 +156,7 @@ def test_csv_import_reads_shift_jis(city, staff):
 )
 def test_csv_import_bad_rows_save_nothing(city, staff, body, fragment):
     KpiFactory(city=city, code="co2")
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="file") as exc:
         services.kpi_actuals_import_csv(city=city, actor=staff, data=body.encode())
     assert exc.value.field == "file"
     assert fragment in exc.value.message
@@ -164,7 +165,7 @@ def test_csv_import_bad_rows_save_nothing(city, staff, body, fragment):
 
 def test_csv_import_does_not_see_other_cities_kpis(city, other_city, staff):
     KpiFactory(city=other_city, code="co2")
-    with pytest.raises(DomainError):
+    with raises(DomainError, field="file"):
         services.kpi_actuals_import_csv(
             city=city, actor=staff, data=b"kpi_code,year,value\nco2,2024,1\n"
         )
@@ -181,7 +182,7 @@ def test_refresh_from_provider(city, staff):
         )
     finally:
         unregister_provider("test.series")
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="provider_key") as exc:
         services.kpi_refresh_from_provider(city=city, kpi=kpi)
     assert exc.value.field == "provider_key"
 
@@ -226,7 +227,7 @@ def test_measure_rejects_bad_dates_and_money(city, staff):
     theme = ThemeFactory(city=city)
     from datetime import date
 
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="end_date") as exc:
         services.measure_create(
             city=city,
             actor=staff,
@@ -237,10 +238,10 @@ def test_measure_rejects_bad_dates_and_money(city, staff):
         )
     assert exc.value.field == "end_date"
     m = MeasureFactory(city=city, theme=theme)
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="budget_yen") as exc:
         services.measure_cost_set(city=city, actor=staff, measure=m, year=2024, budget_yen="-5")
     assert exc.value.field == "budget_yen"
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="budget_yen") as exc:
         services.measure_cost_set(city=city, actor=staff, measure=m, year=2024, budget_yen="1.5")
     assert exc.value.field == "budget_yen"
 
@@ -268,17 +269,17 @@ def test_comment_and_rating(city, citizen):
         city=city, user=citizen, body=" 良いと思います ", stance="support", measure=m
     )
     assert c.body == "良いと思います"
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="body") as exc:
         services.comment_post(city=city, user=citizen, body="  ")
     assert exc.value.field == "body"
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="stance") as exc:
         services.comment_post(city=city, user=citizen, body="x", stance="angry")
     assert exc.value.field == "stance"
     services.perspective_rate(city=city, user=citizen, measure=m, axis="fairness", score=4)
     r = services.perspective_rate(city=city, user=citizen, measure=m, axis="fairness", score=2)
     assert r.score == 2 and r.role == "citizen"
     assert PerspectiveRating.objects.count() == 1
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="score") as exc:
         services.perspective_rate(city=city, user=citizen, measure=m, axis="fairness", score=9)
     assert exc.value.field == "score"
 

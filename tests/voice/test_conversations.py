@@ -10,6 +10,7 @@ from kyoso.core.errors import ConflictError, DomainError, NotFoundError
 from kyoso.voice import services
 from kyoso.voice.models import Conversation, ConversationMap, Participant, Vote
 from kyoso.voice.selectors import conversations as selectors
+from tests.errors import raises
 from tests.voice.factories import ConversationFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_vote_rejects_bad_value_closed_and_foreign_statement(city, citizen):
     conversation = ConversationFactory(city=city)
     other = ConversationFactory(city=city)
     s = StatementFactory(conversation=conversation)
-    with pytest.raises(DomainError):
+    with raises(DomainError, field="value"):
         services.vote_cast(city=city, conversation=conversation, user=citizen, statement=s, value=2)
     with pytest.raises(NotFoundError):
         services.vote_cast(city=city, conversation=other, user=citizen, statement=s, value=1)
@@ -62,7 +63,7 @@ def test_vote_rejects_bad_value_closed_and_foreign_statement(city, citizen):
         )
     conversation.is_open = False
     conversation.save()
-    with pytest.raises(DomainError):
+    with raises(DomainError, field="value"):
         services.vote_cast(city=city, conversation=conversation, user=citizen, statement=s, value=1)
     assert not Vote.objects.exists()
 
@@ -158,7 +159,7 @@ def test_polis_export_import_roundtrip(city, staff):
 
 def test_polis_import_rejects_garbage(city, staff):
     target = ConversationFactory(city=city)
-    with pytest.raises(DomainError):
+    with raises(DomainError, field="comments.csv"):
         services.conversation_import_polis(
             city=city,
             actor=staff,

@@ -21,6 +21,7 @@ from kyoso.voice.models import (
 )
 from kyoso.voice.services.common import RateLimitedError
 from tests.core.factories import MembershipFactory
+from tests.errors import raises
 from tests.voice.factories import ProposalFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,14 +59,14 @@ def test_proposal_create_follows_and_audits(city, citizen):
 )
 def test_proposal_create_rejects_bad_input(city, citizen, kwargs, field):
     args = {"title": "t", "body": "b"} | kwargs
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field=field) as exc:
         services.proposal_create(city=city, author=citizen, **args)
     assert exc.value.field == field
     assert not Proposal.objects.exists()
 
 
 def test_proposal_district_of_other_city_rejected(city, other_city, citizen):
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="district") as exc:
         services.proposal_create(
             city=city, author=citizen, title="t", body="b", district=other_city.districts.first()
         )
@@ -100,11 +101,11 @@ def test_support_once_and_threshold_sets_deadline(city, citizen):
 
 def test_cannot_support_own_or_closed_proposal(city, citizen):
     p = ProposalFactory(city=city, author=citizen)
-    with pytest.raises(DomainError):
+    with raises(DomainError, field="proposal"):
         services.proposal_support(city=city, proposal=p, user=citizen)
     p.status = ProposalStatus.DECLINED
     p.save()
-    with pytest.raises(DomainError):
+    with raises(DomainError, field="proposal"):
         services.proposal_support(city=city, proposal=p, user=_citizens(city, 1)[0])
 
 
@@ -138,7 +139,7 @@ def test_decline_requires_reason_and_staff(city, citizen, staff):
     p = ProposalFactory(city=city)
     with pytest.raises(PermissionDeniedError):
         services.proposal_respond(city=city, proposal=p, actor=citizen, status="accepted", text="")
-    with pytest.raises(DomainError) as exc:
+    with raises(DomainError, field="text") as exc:
         services.proposal_respond(city=city, proposal=p, actor=staff, status="declined", text=" ")
     assert exc.value.field == "text"
     p.refresh_from_db()
@@ -154,7 +155,7 @@ def test_link_measure_once(city, staff):
         services.proposal_link_measure(
             city=city, proposal=p, actor=staff, measure_ref="M1", title="x"
         )
-    with pytest.raises(DomainError):
+    with raises(DomainError, field="url"):
         services.proposal_link_measure(
             city=city,
             proposal=p,
@@ -219,7 +220,7 @@ def test_flag_hide_appeal_uphold(city, citizen, moderator):
         services.content_hide(
             city=city, actor=reporter, target_type="comment", target_id=comment.pk, reason="x"
         )
-    with pytest.raises(DomainError):
+    with raises(DomainError, field="reason"):
         services.content_hide(
             city=city, actor=moderator, target_type="comment", target_id=comment.pk, reason=""
         )
@@ -261,7 +262,7 @@ def test_reject_appeal_needs_note(city, citizen, moderator):
     appeal = services.appeal_create(
         city=city, author=citizen, target_type="proposal", target_id=p.pk, text="広告ではない"
     )
-    with pytest.raises(DomainError):
+    with raises(DomainError, field="note"):
         services.appeal_decide(city=city, actor=moderator, appeal=appeal, uphold=False, note="")
     services.appeal_decide(
         city=city, actor=moderator, appeal=appeal, uphold=False, note="規約違反です"
@@ -298,7 +299,7 @@ def test_workshop_registration_capacity_and_proxy_ideas(city, citizen, staff):
 
 def test_workshop_closed_registration(city, citizen):
     w = WorkshopFactory(city=city, starts_at=timezone.now() - timedelta(hours=1))
-    with pytest.raises(DomainError):
+    with raises(DomainError, field="workshop"):
         services.workshop_register(city=city, workshop=w, user=citizen)
 
 
