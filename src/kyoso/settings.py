@@ -203,6 +203,15 @@ LEDGER_SEAL_EVERY = float(os.environ.get("KYOSO_LEDGER_SEAL_EVERY", "1"))
 LEDGER_SEAL_BOUND = float(os.environ.get("KYOSO_LEDGER_SEAL_BOUND", "60"))
 KYOSO_MAX_UPLOAD_BYTES = int(os.environ.get("KYOSO_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
+# Secret ballots: the Ed25519 key that signs board heads and receipts lives in this file (or in
+# KYOSO_BOARD_SIGNING_KEY as 64 hex digits), never in the database; sealed batches of at least
+# KYOSO_BALLOT_BATCH ballots go onto the board in a random order.
+KYOSO_BOARD_SIGNING_KEY = os.environ.get("KYOSO_BOARD_SIGNING_KEY", "")
+KYOSO_BOARD_SIGNING_KEY_FILE = Path(
+    os.environ.get("KYOSO_BOARD_SIGNING_KEY_FILE", VAR_DIR / "secrets" / "board-signing.key")
+)
+KYOSO_BALLOT_BATCH = int(os.environ.get("KYOSO_BALLOT_BATCH", "10"))
+
 # A tile server URL template; empty means the maps draw only the city's own GeoJSON layers.
 KYOSO_TILE_URL = os.environ.get("KYOSO_TILE_URL", "")
 KYOSO_TILE_ATTRIBUTION = os.environ.get("KYOSO_TILE_ATTRIBUTION", "")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from kyoso.commons.models import Decision, Transfer
 from kyoso.commons.services import decisions, groups, ledger, rewards
+from tests.commons.election_fixtures import Committee
 from tests.commons.factories import RewardRuleFactory
 from tests.core.factories import MembershipFactory
 
@@ -15,31 +16,59 @@ API = "/api/v1/commons"
 
 
 @pytest.fixture
-def vote(city, staff):
-    return decisions.decision_create(
+def committee(city, staff):
+    d = decisions.decision_create(
         city=city, actor=staff, title="投票", method="plurality", options=["A", "B"],
         electorate="residents", opens_at=timezone.now() - timedelta(hours=1),
         closes_at=timezone.now() + timedelta(days=1),
     )  # fmt: skip
+    c = Committee(city, d, [staff])
+    c.ceremony()
+    return c
 
 
-def test_cast_lookup_and_board(client, city, citizen, vote):
+@pytest.fixture
+def vote(committee):
+    return committee.decision
+
+
+def test_cast_lookup_board_and_record(client, city, citizen, staff, committee, vote):
     client.force_login(citizen)
     r = client.post(f"{API}/{city.slug}/decisions/{vote.pk}/ballots",
                     {"ballot": {"choice": "B"}}, content_type="application/json")  # fmt: skip
     assert r.status_code == 201
-    code = r.json()["receipt_code"]
+    code, receipt = r.json()["code"], r.json()["receipt"]
+    assert receipt["kind"] == "kyoso-ballot-receipt/1" and receipt["signature"]
     again = client.post(f"{API}/{city.slug}/decisions/{vote.pk}/ballots",
                         {"ballot": {"choice": "A"}}, content_type="application/json")  # fmt: skip
     assert again.status_code == 409
     client.logout()
-    assert client.get(f"{API}/{city.slug}/decisions/{vote.pk}/receipts/{code}").status_code == 200
-    assert client.get(f"{API}/{city.slug}/decisions/{vote.pk}/receipts/XXXX").status_code == 404
-    board = client.get(f"{API}/{city.slug}/decisions/{vote.pk}/board").json()
-    assert len(board) == 1 and set(board[0]) == {"seq", "receipt", "ballot", "prev_hash", "hash"}
+    found = client.get(f"{API}/{city.slug}/decisions/{vote.pk}/trackers/{code}")
+    assert found.status_code == 200 and found.json()["status"] == "pending"
+    assert client.get(f"{API}/{city.slug}/decisions/{vote.pk}/trackers/XXXX").status_code == 404
     Decision.objects.filter(pk=vote.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    vote.refresh_from_db()
+    decisions.decision_tally_prepare(city=city, decision=vote, actor=staff)
+    committee.decrypt()
+    board = client.get(f"{API}/{city.slug}/decisions/{vote.pk}/board").json()
+    assert len(board) == 1 and set(board[0]) == {"seq", "tracker", "ballot", "prev_hash", "hash"}
+    assert '"B"' not in board[0]["ballot"]
     result = client.get(f"{API}/{city.slug}/decisions/{vote.pk}").json()["result"]
     assert result["board_ok"] and result["winners"] == ["B"]
+    record = client.get(f"{API}/{city.slug}/decisions/{vote.pk}/record").json()
+    assert record["format"] == "kyoso-election-record/1" and record["result"]["winners"] == ["B"]
+
+
+def test_cast_needs_exactly_one_of_ballot_and_encrypted(client, city, citizen, vote):
+    client.force_login(citizen)
+    for body in ({}, {"ballot": {"choice": "A"}, "encrypted": {"choices": []}}):
+        r = client.post(f"{API}/{city.slug}/decisions/{vote.pk}/ballots", body,
+                        content_type="application/json")  # fmt: skip
+        assert r.status_code == 400
+    r = client.post(f"{API}/{city.slug}/decisions/{vote.pk}/ballots",
+                    {"encrypted": {"choices": [["zz", "00"]], "proofs": []}},
+                    content_type="application/json")  # fmt: skip
+    assert r.status_code == 400 and r.json()["detail"][0]["field"] == "encrypted"
 
 
 @pytest.mark.parametrize("ballot", [{"choice": 5}, {"approve": 1}, {"x": "y"}, {"choice": ["A"]}])

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from kyoso.commons.models import AccountBalance, Decision, PaymentRequest
 from kyoso.commons.selectors.ledger import account_of
 from kyoso.commons.services import decisions, groups, payments, rewards
+from tests.commons.election_fixtures import Committee
 from tests.commons.factories import GroupFactory, RewardRuleFactory
 from tests.core.factories import MembershipFactory
 
@@ -20,12 +23,20 @@ def url(name, city, **kw):
 
 
 @pytest.fixture
-def vote(city, staff):
-    return decisions.decision_create(
+def committee(city, staff):
+    d = decisions.decision_create(
         city=city, actor=staff, title="バス停の名前", method="approval", options=["潮風", "はまなす"],
         electorate="residents", opens_at=timezone.now() - timedelta(hours=1),
         closes_at=timezone.now() + timedelta(days=1),
     )  # fmt: skip
+    c = Committee(city, d, [staff])
+    c.ceremony()
+    return c
+
+
+@pytest.fixture
+def vote(committee):
+    return committee.decision
 
 
 @pytest.mark.parametrize(
@@ -76,21 +87,53 @@ def test_vote_page_flow_shows_receipt_once(client, city, citizen, vote):
     assert 'name="approve"' in page
     response = client.post(url("decision_vote", city, decision_id=vote.pk), {"approve": ["潮風"]})
     assert response.status_code == 200
-    code = response.context["cast"].receipt_code
+    code = response.context["cast"].code
     assert code in response.content.decode()
+    assert "kyoso-ballot-receipt/1" in response.content.decode()  # details one click away
     lookup = client.get(url("decision_receipt", city, decision_id=vote.pk), {"code": code})
-    assert lookup.context["entry"] is not None
+    assert lookup.context["where"] == "pending"
     again = client.post(url("decision_vote", city, decision_id=vote.pk), {"approve": ["はまなす"]})
     assert again.status_code == 409
 
 
-def test_closed_decision_page_shows_result_and_board(client, city, citizen, vote):
+def test_closed_decision_page_shows_result_and_record(
+    client, city, citizen, staff, committee, vote
+):
     decisions.ballot_cast(city=city, decision=vote, user=citizen, ballot={"approve": ["潮風"]})
     Decision.objects.filter(pk=vote.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    client.force_login(staff)
+    page = client.get(url("decision_trustee", city, decision_id=vote.pk))
+    assert page.context["step"] == "wait" and 'value="prepare"' in page.content.decode()
+    assert (
+        client.post(
+            url("decision_trustee", city, decision_id=vote.pk), {"action": "prepare"}
+        ).status_code
+        == 302
+    )
+    ceremony = client.get(
+        url("decision_trustee", city, decision_id=vote.pk) + "?format=json"
+    ).json()
+    assert ceremony["decrypt"]["positions"] == ["option/0", "option/1"]
+    out = committee.output(staff, "decrypt")
+    bad = client.post(url("decision_trustee", city, decision_id=vote.pk),
+                      {"step": "decrypt", "file": SimpleUploadedFile("d.json", b"{not json")})  # fmt: skip
+    assert bad.status_code == 400
+    upload = SimpleUploadedFile("decrypt.json", json.dumps(out).encode())
+    done = client.post(
+        url("decision_trustee", city, decision_id=vote.pk), {"step": "decrypt", "file": upload}
+    )
+    assert done.status_code == 302
     page = client.get(url("decision_detail", city, decision_id=vote.pk))
-    assert page.context["check"].result.winners == ("潮風",)
-    board = client.get(url("decision_board", city, decision_id=vote.pk) + "?format=json").json()
-    assert board["length"] == 1 and "user" not in board["entries"][0]
+    assert page.context["result"]["winners"] == ["潮風"] and page.context["check"].ok
+    record = client.get(url("decision_record", city, decision_id=vote.pk)).json()
+    assert len(record["board"]["entries"]) == 1 and "user" not in record["board"]["entries"][0]
+    board = client.get(url("decision_board", city, decision_id=vote.pk))
+    assert board.status_code == 200
+
+
+def test_trustee_page_is_for_trustees_only(client, city, citizen, vote):
+    client.force_login(citizen)
+    assert client.get(url("decision_trustee", city, decision_id=vote.pk)).status_code == 403
 
 
 def test_other_city_cannot_see_decision(client, city, other_city, vote):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Router
 
@@ -36,6 +35,7 @@ from kyoso.commons.schemas import (
     ReceiptOut,
     RewardRuleOut,
     SummaryOut,
+    TrackerOut,
     TransferOut,
 )
 from kyoso.commons.selectors import decisions as decision_selectors
@@ -146,24 +146,34 @@ def list_decisions(request: HttpRequest, city_slug: str) -> Any:
     "/{city_slug}/decisions/{decision_id}", response={200: DecisionDetailOut, **ERRORS}, auth=None
 )
 def get_decision(request: HttpRequest, city_slug: str, decision_id: int) -> Any:
-    """The decision; after it closes, the result recomputed from the board alone."""
+    """The decision; once the committee has decrypted it, the checked result."""
     _city, decision = _decision(city_slug, decision_id)
     data = DecisionOut.from_orm(decision).dict()
-    if timezone.now() >= decision.closes_at:
+    if decision.result is not None:
         check = decision_selectors.decision_check(decision)
-        r = check.result
+        r = decision.result
         data["result"] = {
-            "board_ok": check.verification.ok,
-            "problems": list(check.verification.problems),
+            "board_ok": check.ok,
+            "problems": list(check.report.problems),
             "ballots": check.ballots,
             "quorum_met": check.quorum_met,
-            "winners": list(r.winners) if r else [],
-            "ranking": list(r.ranking) if r else [],
-            "tallies": {k: int(v) for k, v in r.tallies.items()} if r else {},
-            "tie_break": r.tie_break if r else "",
-            "seed": r.seed if r else "",
+            "decrypted": True,
+            "winners": r["winners"],
+            "ranking": r["ranking"],
+            "tallies": r["tallies"],
+            "tie_break": r["tie_break"],
+            "seed": r["seed"],
         }
     return data
+
+
+@router.get(
+    "/{city_slug}/decisions/{decision_id}/record", response={200: dict, **ERRORS}, auth=None
+)
+def decision_record(request: HttpRequest, city_slug: str, decision_id: int) -> Any:
+    """The election record (kyoso-election-record/1): everything needed to verify the vote."""
+    _city, decision = _decision(city_slug, decision_id)
+    return decision_selectors.election_record(decision)
 
 
 @router.get(
@@ -172,31 +182,35 @@ def get_decision(request: HttpRequest, city_slug: str, decision_id: int) -> Any:
     auth=None,
 )
 def decision_board(request: HttpRequest, city_slug: str, decision_id: int) -> Any:
-    """Every entry of the public board in order: no identity, only receipt hashes and ballots."""
+    """Every entry of the public board in order: encrypted ballots and their trackers only."""
     _city, decision = _decision(city_slug, decision_id)
     return [e.__dict__ for e in decision_selectors.board_of(decision)]
 
 
 @router.get(
-    "/{city_slug}/decisions/{decision_id}/receipts/{code}",
-    response={200: BoardEntryOut, **ERRORS},
+    "/{city_slug}/decisions/{decision_id}/trackers/{code}",
+    response={200: TrackerOut, **ERRORS},
     auth=None,
 )
-def receipt_lookup(request: HttpRequest, city_slug: str, decision_id: int, code: str) -> Any:
+def tracker_lookup(request: HttpRequest, city_slug: str, decision_id: int, code: str) -> Any:
     _city, decision = _decision(city_slug, decision_id)
-    entry = decision_selectors.receipt_find(decision, code[:40])
-    if entry is None:
-        raise NotFoundError(_("No ballot with this receipt code is on the board."), field="code")
-    return entry.__dict__
+    found = decision_selectors.tracker_find(decision, code[:80])
+    if found is None:
+        raise NotFoundError(_("No ballot with this tracking code was found."), field="code")
+    where, entry = found
+    return {"status": where, "entry": entry.__dict__ if entry else None}
 
 
 @router.post("/{city_slug}/decisions/{decision_id}/ballots", response={201: ReceiptOut, **ERRORS})
 def cast_ballot(request: HttpRequest, city_slug: str, decision_id: int, payload: BallotIn) -> Any:
     city, decision = _decision(city_slug, decision_id)
+    if (payload.ballot is None) == (payload.encrypted is None):
+        raise DomainError(_("Give either ballot or encrypted."), field="ballot")
     cast = decisions.ballot_cast(
-        city=city, decision=decision, user=_user(request), ballot=payload.ballot
-    )
-    return 201, {"receipt_code": cast.receipt_code, "seq": cast.entry.seq, "hash": cast.entry.hash}
+        city=city, decision=decision, user=_user(request),
+        ballot=payload.ballot, encrypted=payload.encrypted,
+    )  # fmt: skip
+    return 201, {"code": cast.code, "receipt": cast.receipt}
 
 
 # --- participatory budgets ----------------------------------------------------------------

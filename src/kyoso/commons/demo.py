@@ -6,12 +6,17 @@ demo ledger verifies and the demo board recounts. Takahagi stays empty. All name
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
+from kyoso.commons.algorithms import election_trustee
 from kyoso.commons.models import AccountKind, Decision, PbRound, TransferKind
+from kyoso.commons.selectors.decisions import ceremony_for
 from kyoso.commons.services import budgeting, burden, decisions, groups, ledger, payments, rewards
 from kyoso.core.models import City, District, Membership, Role, User
 
@@ -196,14 +201,19 @@ def load(city: City, rng: random.Random) -> None:
     burden.help_request_create(city=city, actor=staff, person=hana, title="見守りウォーク",
                                theme="community", hours=2)  # fmt: skip
 
-    # A finished decision with its board, and one open now.
+    # A finished decision with its board, and one open now; the committee is staff, hana and
+    # one more resident, 2 of 3 needed. Their key shares are written to var/demo-trustees/,
+    # never to the database (a real trustee keeps theirs on their own computer).
+    committee = [staff, hana, people[59]]
     finished = decisions.decision_create(
         city=city, actor=staff, title="海岸清掃の日をいつにするか (demo)",
         description="年に一度の大清掃の日を、順位をつけて決めます。", method="schulze",
         options=["4月の第2日曜日", "6月の第1日曜日", "9月の第3日曜日", "11月の第1日曜日"],
         electorate="residents", opens_at=now - timedelta(days=20), closes_at=now + timedelta(hours=1),
-        quorum=30,
+        quorum=30, trustees=committee, threshold=2,
     )  # fmt: skip
+    key_ceremony(city, finished, committee)
+    finished.refresh_from_db()
     options = list(finished.options)
     for p in people[:52]:
         ranking = options[:]
@@ -213,12 +223,18 @@ def load(city: City, rng: random.Random) -> None:
         decisions.ballot_cast(city=city, decision=finished, user=p,
                               ballot={"ranking": ranking[: rng.randint(2, 4)]})  # fmt: skip
     Decision.objects.filter(pk=finished.pk).update(closes_at=now - timedelta(days=1))
-    decisions.decision_create(
+    finished.refresh_from_db()
+    decisions.decision_tally_prepare(city=city, decision=finished, actor=staff)
+    for trustee in committee[:2]:
+        trustee_step(city, finished, trustee, "decrypt")
+    open_now = decisions.decision_create(
         city=city, actor=staff, title="ひたちBRT 新しいバス停の愛称 (demo)",
         description="いちばん良いと思う名前を一つ選んでください。", method="plurality",
         options=["潮風", "はまなす", "かみね"], electorate="residents",
         opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=14),
+        trustees=committee, threshold=2,
     )  # fmt: skip
+    key_ceremony(city, open_now, committee)
 
     # A finished participatory budget with its result.
     pb = budgeting.pb_round_create(
@@ -235,3 +251,47 @@ def load(city: City, rng: random.Random) -> None:
     PbRound.objects.filter(pk=pb.pk).update(closes_at=now - timedelta(days=2))
     pb.refresh_from_db()
     budgeting.pb_round_tally(city=city, actor=staff, pb=pb)
+
+
+def trustee_secret_path(decision: Decision, user: User) -> Path:
+    """Return where the demo keeps a trustee's secret file (outside the database)."""
+    return (
+        Path(settings.VAR_DIR)
+        / "demo-trustees"
+        / f"{decision.board_id.replace(':', '_')}-{user.pk}.json"
+    )
+
+
+def trustee_step(city: City, decision: Decision, user: User, step: str) -> None:
+    """Run one trustee step as the trustee tool would, and upload its output."""
+    decision.refresh_from_db()
+    ceremony = ceremony_for(decision, user)
+    if ceremony is None:
+        raise ValueError(f"{user} is not a trustee of {decision}")
+    path = trustee_secret_path(decision, user)
+    if step == "announce":
+        secret, out = election_trustee.announce(
+            ceremony["election_id"], ceremony["index"], ceremony["threshold"]
+        )
+    else:
+        secret = json.loads(path.read_text())
+        announcements = {t["index"]: t["announce"] for t in ceremony["trustees"]}
+        deals = {t["index"]: t["deal"] for t in ceremony["trustees"] if t["deal"]}
+        if step == "deal":
+            out = election_trustee.deal(secret, announcements)
+        elif step == "confirm":
+            out = election_trustee.confirm(secret, announcements, deals, ceremony["threshold"])
+        else:
+            todo = ceremony["decrypt"]
+            out = election_trustee.decrypt(secret, todo["ciphertexts"], todo["positions"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(json.dumps(secret))
+    decisions.trustee_submit(city=city, decision=decision, actor=user, step=step, message=out)
+
+
+def key_ceremony(city: City, decision: Decision, committee: list[User]) -> None:
+    """Run the three ceremony steps for every trustee of a demo decision."""
+    for step in ("announce", "deal", "confirm"):
+        for user in committee:
+            trustee_step(city, decision, user, step)

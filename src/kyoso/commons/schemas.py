@@ -47,6 +47,8 @@ class DecisionOut(Schema):
     board_id: str
     board_length: int
     board_head: str
+    threshold: int
+    public_key: str
 
 
 class ResultOut(Schema):
@@ -54,6 +56,7 @@ class ResultOut(Schema):
     problems: list[str]
     ballots: int
     quorum_met: bool
+    decrypted: bool
     winners: list[str]
     ranking: list[str]
     tallies: dict[str, Any]
@@ -67,25 +70,36 @@ class DecisionDetailOut(DecisionOut):
 
 class BoardEntryOut(Schema):
     seq: int
-    receipt: str
+    tracker: str
     ballot: str
     prev_hash: str
     hash: str
 
 
+class TrackerOut(Schema):
+    status: str = Field(..., description="board (sealed onto the board) or pending (next batch)")
+    entry: BoardEntryOut | None = None
+
+
 class BallotIn(Schema):
-    ballot: dict[str, Any] = Field(
-        ...,
-        description='plurality {"choice": name}, approval {"approve": [names]}, score '
-        '{"scores": {name: n}}, quadratic {"votes": {name: n}}, ranked {"ranking": [names]}; '
-        "{} abstains",
+    ballot: dict[str, Any] | None = Field(
+        None,
+        description='plain choices, encrypted by the server in memory: plurality {"choice": name}, '
+        'approval {"approve": [names]}, score {"scores": {name: n}}, quadratic {"votes": '
+        '{name: n}}, ranked {"ranking": [names]}; {} abstains',
+    )
+    encrypted: dict[str, Any] | None = Field(
+        None,
+        description="or a ballot encrypted by your own software (election_ballot.encrypt_ballot "
+        "under the decision's public_key); its proofs are checked",
     )
 
 
 class ReceiptOut(Schema):
-    receipt_code: str = Field(..., description="Shown once; only its hash is stored.")
-    seq: int
-    hash: str
+    code: str = Field(..., description="The short tracking code of the ballot.")
+    receipt: dict[str, Any] = Field(
+        ..., description="kyoso-ballot-receipt/1, signed with the board key: keep it."
+    )
 
 
 class PbProjectOut(Schema):

@@ -27,6 +27,10 @@ urlpatterns = [
         "decisions/<int:decision_id>/receipt/", decisions.decision_receipt, name="decision_receipt"
     ),
     path("decisions/<int:decision_id>/board/", decisions.decision_board, name="decision_board"),
+    path("decisions/<int:decision_id>/record/", decisions.decision_record, name="decision_record"),
+    path(
+        "decisions/<int:decision_id>/trustee/", decisions.decision_trustee, name="decision_trustee"
+    ),
     # groups
     path("groups/", groups.group_list, name="groups"),
     path("groups/new/", groups.group_new, name="group_new"),

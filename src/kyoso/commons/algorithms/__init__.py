@@ -1,1 +1,2 @@
-"""Voting rules, participatory-budget rules, pabulib files, the bulletin board and the ledger journal on plain data, no Django."""
+"""Django-free algorithms of the commons app: voting and participatory-budget rules, pabulib files,
+the ledger journal, and election cryptography (ElGamal ballots, trustees) with its verifier."""

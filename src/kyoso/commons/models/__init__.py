@@ -1,5 +1,14 @@
 from kyoso.commons.models.budgeting import BallotType, PbBallot, PbProject, PbRound, PbRule
-from kyoso.commons.models.decisions import BoardEntry, Decision, Electorate, Method, VoterRecord
+from kyoso.commons.models.decisions import (
+    BoardEntry,
+    Decision,
+    Electorate,
+    Method,
+    PendingBallot,
+    SignedHead,
+    Trustee,
+    VoterRecord,
+)
 from kyoso.commons.models.groups import (
     Group,
     GroupEvent,
@@ -53,12 +62,15 @@ __all__ = [
     "PbProject",
     "PbRound",
     "PbRule",
+    "PendingBallot",
     "RewardOffer",
     "RewardRule",
     "Rsvp",
+    "SignedHead",
     "Theme",
     "Transfer",
     "TransferKind",
     "TransferStatus",
+    "Trustee",
     "VoterRecord",
 ]

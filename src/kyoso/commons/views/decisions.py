@@ -1,7 +1,8 @@
-"""Pages of transparent decisions: vote, receipt, the public board and the recomputed result."""
+"""Pages of secret-ballot decisions: vote, receipt, board, election record and trustee steps."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +15,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kyoso.commons.algorithms import election_ballot as eb
 from kyoso.commons.models import Electorate, Group, Method
 from kyoso.commons.selectors import decisions as selectors
 from kyoso.commons.services import decisions as services
-from kyoso.core.errors import DomainError, NotFoundError
+from kyoso.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from kyoso.core.http import AuthedCityRequest, CityRequest
 
 
@@ -70,10 +72,11 @@ def decision_list(request: CityRequest, city_slug: str) -> HttpResponse:
 def decision_detail(request: CityRequest, city_slug: str, decision_id: int) -> HttpResponse:
     decision = _decision(request, decision_id)
     now = timezone.now()
-    is_open = decision.opens_at <= now < decision.closes_at
+    is_open = decision.opens_at <= now < decision.closes_at and bool(decision.public_key)
     user = request.user
     voted = user.is_authenticated and decision.voters.filter(user=user).exists()
-    check = selectors.decision_check(decision) if now >= decision.closes_at else None
+    check = selectors.decision_check(decision) if decision.result is not None else None
+    trustees = selectors.trustees_of(decision)
     return render(
         request,
         "commons/decision_detail.html",
@@ -83,6 +86,11 @@ def decision_detail(request: CityRequest, city_slug: str, decision_id: int) -> H
             "may_vote": is_open and not voted and services.may_vote(decision=decision, user=user),  # type: ignore[arg-type]
             "voted": voted,
             "check": check,
+            "result": decision.result,
+            "ranked": decision.method in eb.RANKED,
+            "trustees": trustees,
+            "is_trustee": user.is_authenticated and any(t.user_id == user.pk for t in trustees),
+            "key_ready": bool(decision.public_key),
             "options": list(enumerate(decision.options)),
             "ranks": range(1, len(decision.options) + 1),
             "scores": range(0, decision.max_score + 1),
@@ -98,41 +106,111 @@ def decision_vote(request: AuthedCityRequest, city_slug: str, decision_id: int) 
     cast = services.ballot_cast(
         city=request.city, decision=decision, user=request.user, ballot=ballot
     )
-    # The code is shown once, in this response; only its hash is kept.
-    return render(request, "commons/decision_receipt.html", {"decision": decision, "cast": cast})
+    # The plain choices are not kept anywhere; the receipt is the voter's to keep.
+    receipt_json = json.dumps(cast.receipt, ensure_ascii=False, indent=1)
+    return render(
+        request,
+        "commons/decision_receipt.html",
+        {"decision": decision, "cast": cast, "receipt_json": receipt_json},
+    )
 
 
 def decision_receipt(request: CityRequest, city_slug: str, decision_id: int) -> HttpResponse:
     decision = _decision(request, decision_id)
-    code = request.GET.get("code", "").strip()
-    entry = selectors.receipt_find(decision, code) if code else None
+    code = request.GET.get("code", "").strip()[:80]
+    found = selectors.tracker_find(decision, code) if code else None
     return render(
         request,
         "commons/decision_lookup.html",
-        {"decision": decision, "code": code, "entry": entry, "looked": bool(code)},
+        {
+            "decision": decision,
+            "code": code,
+            "where": found[0] if found else "",
+            "entry": found[1] if found else None,
+            "looked": bool(code),
+        },
     )
 
 
 def decision_board(request: CityRequest, city_slug: str, decision_id: int) -> HttpResponse:
     decision = _decision(request, decision_id)
-    entries = selectors.board_of(decision)
     if request.GET.get("format") == "json":
-        return JsonResponse(
-            {
-                "decision": decision.pk,
-                "board_id": decision.board_id,
-                "method": decision.method,
-                "options": decision.options,
-                "head": decision.board_head,
-                "length": decision.board_length,
-                "entries": [e.__dict__ for e in entries],
-            },
-            json_dumps_params={"ensure_ascii": False},
-        )
+        return decision_record(request, city_slug, decision_id)
+    entries = selectors.board_of(decision)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    check = selectors.decision_check(decision) if timezone.now() >= decision.closes_at else None
+    check = selectors.decision_check(decision) if decision.result is not None else None
     return render(
-        request, "commons/decision_board.html", {"decision": decision, "page": page, "check": check}
+        request,
+        "commons/decision_board.html",
+        {"decision": decision, "page": page, "check": check, "result": decision.result},
+    )
+
+
+def decision_record(request: CityRequest, city_slug: str, decision_id: int) -> HttpResponse:
+    """The downloadable election record (kyoso-election-record/1)."""
+    decision = _decision(request, decision_id)
+    response = JsonResponse(
+        selectors.election_record(decision), json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Disposition"] = f'attachment; filename="election-{decision.pk}.json"'
+    return response
+
+
+@login_required
+def decision_trustee(request: AuthedCityRequest, city_slug: str, decision_id: int) -> HttpResponse:
+    """A trustee's page: download the ceremony file, upload each step's output."""
+    decision = _decision(request, decision_id)
+    trustees = selectors.trustees_of(decision)
+    me = next((t for t in trustees if t.user_id == request.user.pk), None)
+    if me is None:
+        raise PermissionDeniedError(_("You are not a trustee of this vote."))
+    if request.GET.get("format") == "json":
+        response = JsonResponse(selectors.ceremony_for(decision, request.user) or {})
+        response["Content-Disposition"] = (
+            f'attachment; filename="ceremony-{decision.pk}-{me.index}.json"'
+        )
+        return response
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "prepare":
+                services.decision_tally_prepare(
+                    city=request.city, decision=decision, actor=request.user
+                )
+            else:
+                upload = request.FILES.get("file")
+                if upload is None or (upload.size or 0) > 5 * 1024 * 1024:
+                    raise DomainError(_("Choose the file the trustee tool wrote."), field="file")
+                try:
+                    message = json.loads(upload.read())
+                except (ValueError, UnicodeDecodeError):
+                    raise DomainError(_("This file is not JSON."), field="file") from None
+                services.trustee_submit(
+                    city=request.city, decision=decision, actor=request.user,
+                    step=request.POST.get("step", ""), message=message,
+                )  # fmt: skip
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect(
+                "commons:decision_trustee", city_slug=city_slug, decision_id=decision.pk
+            )
+        decision.refresh_from_db()
+        trustees = selectors.trustees_of(decision)
+        me = next(t for t in trustees if t.user_id == request.user.pk)
+    step = selectors.trustee_next_step(decision, me, trustees)
+    return render(
+        request,
+        "commons/decision_trustee.html",
+        {
+            "decision": decision,
+            "me": me,
+            "trustees": trustees,
+            "step": step,
+            "error": error,
+            "closed": timezone.now() >= decision.closes_at,
+        },
+        status=400 if error else 200,
     )
 
 
