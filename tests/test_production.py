@@ -175,6 +175,7 @@ def site() -> Iterator[Site]:
         "SECRET_KEY": secrets.token_urlsafe(64),
         "KYOSO_HEALTH_KEYS": Fernet.generate_key().decode(),
         "KYOSO_HEALTH_INDEX_KEY": secrets.token_urlsafe(32),
+        "KYOSO_BOARD_SIGNING_KEY": secrets.token_hex(32),
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url,
         "KYOSO_VAR_DIR": str(tmp / "var"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kyoso.commons.algorithms.election_ballot import tracker_code
 from kyoso.commons.models import (
     BoardEntry,
     Decision,
@@ -25,17 +26,22 @@ def demo_url_kwargs(city: City) -> dict[str, dict[str, object]]:
         "commons:help_respond": first_kwargs(
             HelpRequest.objects.filter(city=city), request_id="pk"
         ),
-        "api:receipt_lookup": first_kwargs(
-            BoardEntry.objects.filter(city=city), decision_id="decision_id", code="receipt"
-        ),
+        "api:tracker_lookup": _tracker(city),
         "api:get_payment_request": payment,
         "api:pay_payment_request": payment,
     }
     for name in ("payment_confirm", "payment_show", "payment_status", "payment_receipt"):
         kwargs[f"commons:{name}"] = payment
-    for name in ("decision_detail", "decision_vote", "decision_receipt", "decision_board"):
+    for name in (
+        "decision_detail",
+        "decision_vote",
+        "decision_receipt",
+        "decision_board",
+        "decision_record",
+        "decision_trustee",
+    ):
         kwargs[f"commons:{name}"] = decision
-    for name in ("get_decision", "decision_board", "cast_ballot"):
+    for name in ("get_decision", "decision_board", "decision_record", "cast_ballot"):
         kwargs[f"api:{name}"] = decision
     for name in ("group_detail", "group_action"):
         kwargs[f"commons:{name}"] = group
@@ -46,3 +52,11 @@ def demo_url_kwargs(city: City) -> dict[str, dict[str, object]]:
     for name in ("get_budget", "budget_ballot", "budget_export"):
         kwargs[f"api:{name}"] = budget
     return kwargs
+
+
+def _tracker(city: City) -> dict[str, object]:
+    """The first ballot on a demo board, by the tracking code its voter was given."""
+    entry = BoardEntry.objects.filter(city=city).order_by("decision_id", "seq").first()
+    if entry is None:
+        return {}
+    return {"decision_id": entry.decision_id, "code": tracker_code(entry.tracker)}

@@ -37,10 +37,10 @@ import numpy as np
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from kyoso.commons import ranked_voting, voting
 from kyoso.commons.algorithms import election_ballot as eb
 from kyoso.commons.algorithms import election_crypto as ec
 from kyoso.commons.algorithms import election_trustee as et
+from kyoso.commons.algorithms import ranked_voting, voting
 from kyoso.commons.algorithms.election_crypto import Ciphertext, ProofError
 
 FORMAT = "kyoso-election-record/1"
@@ -238,10 +238,20 @@ def _verify(
         rep.problems.append("format: not a kyoso-election-record/1 on " + ec.GROUP_NAME)
         return
     el = record["election"]
-    eid, method, options = el["id"], el["method"], list(el["options"])
-    params, k = dict(el.get("params", {})), int(el["threshold"])
+    keys = _verify_key_ceremony(record, str(el["id"]), int(el["threshold"]), rep)
+    if keys is None:
+        return
+    heads = _verify_board(record, str(el["id"]), board_key, rep)
+    if heads is None:
+        return
+    _verify_receipts(record, receipts, board_key, heads, rep)
+    _verify_tally(record, keys, heads, check_proofs, rep)
 
-    # 1. key ceremony
+
+def _verify_key_ceremony(
+    record: Mapping[str, Any], eid: str, k: int, rep: Report
+) -> tuple[Any, dict[int, Any]] | None:
+    """1. The trustees' announcements: return the joint public key and verification keys."""
     commitments = {}
     for t in record["trustees"]:
         try:
@@ -249,17 +259,22 @@ def _verify(
         except ProofError as exc:
             rep.problems.append(f"trustee: {exc}")
     if rep.problems:
-        return
+        return None
     pk = ec.joint_public_key(list(commitments.values()))
     if record["public_key"] != pk.hex():
         rep.problems.append("trustee: the public key is not the product of the trustees' keys")
-        return
+        return None
     vks = {i: ec.verification_key(list(commitments.values()), i) for i in commitments}
     for t in record["trustees"]:
         if t.get("verification_key") and t["verification_key"] != vks[int(t["index"])].hex():
             rep.problems.append(f"trustee: trustee {t['index']}'s verification key does not match")
+    return pk, vks
 
-    # 2. board
+
+def _verify_board(
+    record: Mapping[str, Any], eid: str, board_key: str | None, rep: Report
+) -> list[str] | None:
+    """2. The board: order, trackers, hash chain and signed heads; return the chain's heads."""
     board = record["board"]
     entries = board["entries"]
     rep.ballots = len(entries)
@@ -269,7 +284,7 @@ def _verify(
     for n, e in enumerate(entries):
         if int(e["seq"]) != n:
             rep.problems.append(f"reordered: entry {n} has sequence number {e['seq']}")
-            return
+            return None
         if e["tracker"] != eb.tracker(e["ballot"]):
             rep.problems.append(f"altered: entry {n}'s tracker is not the hash of its ballot")
     heads = chain_heads(eid, entries)
@@ -294,31 +309,49 @@ def _verify(
         int(s["length"]) == len(entries) for s in signed
     ):
         rep.problems.append("forged_head: no signed head covers the whole board")
+    return heads
 
-    # 3. receipts
+
+def _verify_receipts(
+    record: Mapping[str, Any],
+    receipts: Sequence[Mapping[str, Any]],
+    board_key: str | None,
+    heads: list[str],
+    rep: Report,
+) -> None:
+    """3. Each receipt a voter kept: signed by the board key, its ballot and its head on the board."""
+    eid = record["election"]["id"]
+    entries = record["board"]["entries"]
+    key = board_key if board_key else record["board"]["signing_key"]
     trackers = {e["tracker"] for e in entries}
     for r in receipts:
         length = int(r["board_length"])
+        code = eb.tracker_code(r["tracker"])
         if r.get("board_id") != eid:
             rep.problems.append("receipt: a receipt of another decision")
         elif not signature_ok(
-            board_key if board_key else key,
-            r["signature"],
-            receipt_statement(eid, r["tracker"], length, r["board_head"]),
+            key, r["signature"], receipt_statement(eid, r["tracker"], length, r["board_head"])
         ):
-            rep.problems.append(
-                f"receipt: the receipt of {eb.tracker_code(r['tracker'])} has a bad signature"
-            )
+            rep.problems.append(f"receipt: the receipt of {code} has a bad signature")
         elif r["tracker"] not in trackers:
-            rep.problems.append(
-                f"missing: the ballot of receipt {eb.tracker_code(r['tracker'])} is not on the board"
-            )
+            rep.problems.append(f"missing: the ballot of receipt {code} is not on the board")
         elif length > len(entries) or heads[length] != r["board_head"]:
-            rep.problems.append(
-                f"forged_head: the board before receipt {eb.tracker_code(r['tracker'])} was rewritten"
-            )
+            rep.problems.append(f"forged_head: the board before receipt {code} was rewritten")
 
-    # 4–5. proofs and tally
+
+def _verify_tally(
+    record: Mapping[str, Any],
+    keys: tuple[Any, dict[int, Any]],
+    heads: list[str],
+    check_proofs: bool,
+    rep: Report,
+) -> None:
+    """4–5. Ballot proofs, the aggregate or the mix, the trustees' decryptions and the result."""
+    el = record["election"]
+    eid, method, options = el["id"], el["method"], list(el["options"])
+    params, k = dict(el.get("params", {})), int(el["threshold"])
+    pk, vks = keys
+    entries = record["board"]["entries"]
     ballots = [e["ballot"] for e in entries]
     tally = record.get("tally")
     try:
@@ -334,8 +367,6 @@ def _verify(
         return
     if tally is None:
         return
-    seed = heads[-1]
-    partials: dict[int, list[bytes]] = {}
     if method in eb.RANKED:
         mixed = [[Ciphertext.from_json(c) for c in row] for row in tally["mix"]["output"]]
         try:
@@ -350,7 +381,50 @@ def _verify(
             rep.problems.append("tally: the aggregate is not the product of the ballots")
             return
         targets, names = agg, positions(method, 0, len(options))
-    for d in tally["decryptions"]:
+    partials = _valid_partials(eid, tally["decryptions"], vks, targets, names, rep)
+    if len(partials) < k:
+        rep.problems.append(f"decryption: {len(partials)} valid partial decryptions, {k} needed")
+        return
+    plain = decrypt_with(dict(sorted(partials.items())[:k]), targets)
+    seed = heads[-1]
+    published_key = "rankings" if method in eb.RANKED else "totals"
+    values = (
+        [int(v) for row in tally["rankings"] for v in row]
+        if method in eb.RANKED
+        else [int(t) for t in tally["totals"]]
+    )
+    if len(values) != len(plain) or any(
+        ec.base_mul(v) != g for v, g in zip(values, plain, strict=True)
+    ):
+        rep.problems.append(
+            f"tally: the published {published_key} are not what the trustees decrypted"
+        )
+        return
+    result = (
+        result_from_rankings(method, options, tally["rankings"], seed)
+        if method in eb.RANKED
+        else result_from_totals(method, options, params, values, len(entries), seed)
+    )
+    rep.result = result_json(result)
+    published = record.get("result")
+    fields = ("winners", "ranking", "tallies")
+    if published is not None and {f: published.get(f) for f in fields} != {
+        f: rep.result[f] for f in fields
+    }:
+        rep.problems.append("tally: the published result differs from the recount")
+
+
+def _valid_partials(
+    eid: str,
+    decryptions: Sequence[Mapping[str, Any]],
+    vks: dict[int, Any],
+    targets: Sequence[Any],
+    names: Sequence[str],
+    rep: Report,
+) -> dict[int, list[Any]]:
+    """The trustees' partial decryptions whose proofs hold, by trustee index."""
+    partials: dict[int, list[Any]] = {}
+    for d in decryptions:
         i = int(d["index"])
         if i not in vks or len(d["partials"]) != len(targets):
             rep.problems.append(f"decryption: trustee {i}'s partial decryption does not fit")
@@ -366,33 +440,7 @@ def _verify(
             partials[i] = ds
         except ProofError as exc:
             rep.problems.append(f"decryption: trustee {i}: {exc}")
-    if len(partials) < k:
-        rep.problems.append(f"decryption: {len(partials)} valid partial decryptions, {k} needed")
-        return
-    chosen = dict(sorted(partials.items())[:k])
-    plain = decrypt_with(chosen, targets)
-    if method in eb.RANKED:
-        values = [int(v) for row in tally["rankings"] for v in row]
-        if len(values) != len(plain) or any(
-            ec.base_mul(v) != g for v, g in zip(values, plain, strict=True)
-        ):
-            rep.problems.append("tally: the published rankings are not what the trustees decrypted")
-            return
-        result = result_from_rankings(method, options, tally["rankings"], seed)
-    else:
-        totals = [int(t) for t in tally["totals"]]
-        if len(totals) != len(plain) or any(
-            ec.base_mul(t) != g for t, g in zip(totals, plain, strict=True)
-        ):
-            rep.problems.append("tally: the published totals are not what the trustees decrypted")
-            return
-        result = result_from_totals(method, options, params, totals, len(entries), seed)
-    rep.result = result_json(result)
-    published = record.get("result")
-    if published is not None and {
-        k2: published.get(k2) for k2 in ("winners", "ranking", "tallies")
-    } != {k2: rep.result[k2] for k2 in ("winners", "ranking", "tallies")}:
-        rep.problems.append("tally: the published result differs from the recount")
+    return partials
 
 
 def _main(argv: Sequence[str] | None = None) -> int:

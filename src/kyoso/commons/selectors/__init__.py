@@ -6,10 +6,14 @@ from kyoso.commons.selectors.acceptance import measure_acceptance
 from kyoso.commons.selectors.decisions import (
     DecisionCheck,
     board_of,
+    ceremony_for,
     decision_check,
     decision_get,
     decisions_of,
-    receipt_find,
+    election_record,
+    tracker_find,
+    trustee_next_step,
+    trustees_of,
 )
 from kyoso.commons.selectors.groups import (
     group_get,
@@ -40,9 +44,11 @@ __all__ = [
     "account_of",
     "balance_of",
     "board_of",
+    "ceremony_for",
     "decision_check",
     "decision_get",
     "decisions_of",
+    "election_record",
     "group_get",
     "groups_search",
     "hours_of",
@@ -52,6 +58,8 @@ __all__ = [
     "merchants_of",
     "payment_request_get",
     "points_summary",
-    "receipt_find",
+    "tracker_find",
     "transfers_of",
+    "trustee_next_step",
+    "trustees_of",
 ]

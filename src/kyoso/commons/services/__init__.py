@@ -21,10 +21,15 @@ from kyoso.commons.services.burden import (
 from kyoso.commons.services.decisions import (
     Cast,
     ballot_cast,
+    ballot_params,
+    board_seal,
     check_ballot,
     decision_create,
+    decision_tally_prepare,
+    encrypted_ballot,
     may_vote,
     tally_params,
+    trustee_submit,
 )
 from kyoso.commons.services.groups import (
     event_create,
@@ -76,8 +81,12 @@ __all__ = [
     "TransferRow",
     "account_open",
     "ballot_cast",
+    "ballot_params",
+    "board_seal",
     "check_ballot",
     "decision_create",
+    "decision_tally_prepare",
+    "encrypted_ballot",
     "event_create",
     "event_rsvp",
     "group_account_open",
@@ -124,4 +133,5 @@ __all__ = [
     "transfer_void",
     "transfers_import",
     "transfers_void_timed_out",
+    "trustee_submit",
 ]

@@ -8,7 +8,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("commons", "0001_initial")]
+    dependencies = [("commons", "0003_transport_theme")]
 
     operations = [
         migrations.DeleteModel(name="BoardEntry"),
