@@ -3,7 +3,9 @@
 No library implements all six methods, so the peer is a plain-Python count of the same ballots
 (dicts and loops, as a first implementation would be); both must name the same winner. Ballots
 are seeded: 8 options with Plackett–Luce preferences, rankings truncated at random lengths,
-3% empty ballots. Also times the bulletin board: append, verify and recount of every ballot.
+3% empty ballots. Then the secret-ballot pipeline of the homomorphic methods: encrypt with
+validity proofs, verify, tally by multiplying ciphertexts, and decrypt the totals with 2 of 3
+trustees (with proofs), on a sample scaled to the whole electorate.
 
     .venv/bin/python bench/decisions.py [--ballots 166000]
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -26,7 +29,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kyoso.commons.algorithms import bulletin_board as bb  # noqa: E402
+from kyoso.commons.algorithms import election_ballot as eb  # noqa: E402
+from kyoso.commons.algorithms import election_crypto as ec  # noqa: E402
+from kyoso.commons.algorithms import election_trustee as et  # noqa: E402
+from kyoso.commons.algorithms import election_verifier as ev  # noqa: E402
 from kyoso.commons.algorithms.ranked_voting import instant_runoff, schulze  # noqa: E402
 from kyoso.commons.algorithms.voting import approval, plurality, quadratic, score  # noqa: E402
 
@@ -118,9 +124,97 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, out
 
 
+def committee(election_id: str, n: int = 3, k: int = 2) -> tuple[bytes, list[dict[str, Any]]]:
+    """Run the trustees' key ceremony as their tool would; return the joint key and secrets."""
+    secrets, announcements = {}, {}
+    for i in range(1, n + 1):
+        secrets[i], announcements[i] = et.announce(election_id, i, k)
+    deals = {i: et.deal(secrets[i], announcements) for i in secrets}
+    for i in secrets:
+        et.confirm(secrets[i], announcements, deals, k)
+    commitments = [et.check_announcement(election_id, k, announcements[i], i) for i in secrets]
+    return ec.joint_public_key(commitments), [secrets[i] for i in sorted(secrets)]
+
+
+def payloads_of(method: str, lists: dict[str, list[Any]], n: int) -> list[dict[str, Any]]:
+    if method == "plurality":
+        return [{"choice": OPTIONS[c] if c >= 0 else None} for c in lists["first"][:n]]
+    if method == "approval":
+        rows = lists["approvals"][:n]
+        return [{"approve": [OPTIONS[i] for i, a in enumerate(row) if a]} for row in rows]
+    if method == "score":
+        rows = lists["scores"][:n]
+        return [
+            {"scores": {o: v for o, v in zip(OPTIONS, row, strict=True) if v > 0}} for row in rows
+        ]
+    rows = lists["qv"][:n]
+    return [{"votes": {o: v for o, v in zip(OPTIONS, row, strict=True) if v}} for row in rows]
+
+
+def encrypted_pipeline(lists: dict[str, list[Any]], n: int, scale_to: int) -> dict[str, Any]:
+    """Encrypt and prove, verify, tally homomorphically and decrypt (2 of 3 trustees) n ballots
+    of each homomorphic method; per-ballot costs are scaled to ``scale_to`` ballots."""
+    out: dict[str, Any] = {"sample_ballots": n, "scaled_to": scale_to, "trustees": "2 of 3"}
+    for method in ("plurality", "approval", "score", "quadratic"):
+        eid = f"bench-{method}"
+        params = eb.params_of(method, max_score=5, voice_credits=10)
+        pk, secrets = committee(eid)
+        payloads = payloads_of(method, lists, n)
+        enc_s, ballots = timed(
+            lambda: [eb.encrypt_ballot(method, OPTIONS, params, pk, p, eid) for p in payloads]  # noqa: B023
+        )
+        ver_s, _ = timed(
+            lambda: [eb.verify_ballot(method, OPTIONS, params, pk, b, eid) for b in ballots]  # noqa: B023
+        )
+        agg_s, agg = timed(
+            lambda: ev.aggregate(method, OPTIONS, params, pk, ballots, eid, check=False)  # noqa: B023
+        )
+        names = ev.positions(method, 0, len(OPTIONS))
+
+        def decrypt(
+            agg: list[Any] = agg,
+            names: list[str] = names,
+            secrets: list[dict[str, Any]] = secrets,
+            bound: int = eb.total_bound(method, len(OPTIONS), n, params),
+        ) -> list[int]:
+            cts = [c.to_json() for c in agg]
+            partials = {}
+            for secret in secrets[:2]:
+                msg = et.decrypt(secret, cts, names)
+                partials[int(msg["index"])] = [ec.point(p["d"]) for p in msg["partials"]]
+            plain = ev.decrypt_with(partials, agg)
+            table = ec.DiscreteLog(bound)
+            return [table.solve(g) for g in plain]
+
+        dec_s, totals = timed(decrypt)
+        vectors = [eb.plaintext_vector(method, OPTIONS, p, params) for p in payloads]
+        expected = [sum(col) for col in zip(*vectors, strict=True)]
+        per = scale_to / n
+        out[method] = {
+            "encrypt_and_prove_ms_per_ballot": round(1000 * enc_s / n, 3),
+            "verify_ms_per_ballot": round(1000 * ver_s / n, 3),
+            "homomorphic_tally_s": round(agg_s, 3),
+            "decrypt_2_of_3_s": round(dec_s, 3),
+            "ballot_bytes": len(eb.canonical_json(ballots[0])),
+            "totals_match_plaintext_count": totals == expected,
+            f"estimated_{scale_to}_s": {
+                "encrypt_and_prove (all voters' devices together)": round(enc_s * per, 1),
+                "verify (server, at casting)": round(ver_s * per, 1),
+                "tally_and_decrypt": round(agg_s * per + dec_s, 1),
+            },
+        }
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ballots", type=int, default=166_000)
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=2_000,
+        help="ballots per method put through the encrypted pipeline (scaled to --ballots)",
+    )
     args = parser.parse_args()
     data = generate(args.ballots)
     lists = {name: arr.tolist() for name, arr in data.items()}
@@ -146,6 +240,7 @@ def main() -> None:
     }
     report: dict[str, Any] = {
         "benchmark": "decisions",
+        "loadavg_before": [round(x, 2) for x in os.getloadavg()],
         "ballots": args.ballots,
         "options": len(OPTIONS),
         "peer": "plain-Python count of the same ballots",
@@ -160,27 +255,8 @@ def main() -> None:
             "winner": result.winner,
             "same_winner": result.winner == base_winner,
         }
-    payloads = [{"ranking": [OPTIONS[c] for c in row if c >= 0]} for row in lists["ranks"]]
-    codes = [bb.new_receipt_code() for _ in payloads]
-
-    def build() -> list[bb.BoardEntry]:
-        entries: list[bb.BoardEntry] = []
-        head = None
-        for code, payload in zip(codes, payloads, strict=True):
-            head = bb.append_entry(head, "bench", code, payload)
-            entries.append(head)
-        return entries
-
-    append_s, entries = timed(build)
-    verify_s, verdict = timed(lambda: bb.verify_chain(entries, "bench"))
-    recount_s, recount = timed(lambda: bb.recompute_result(entries, "schulze", OPTIONS))
-    report["bulletin_board"] = {
-        "append_all_s": round(append_s, 3),
-        "verify_s": round(verify_s, 3),
-        "recount_schulze_from_board_s": round(recount_s, 3),
-        "verified": verdict.ok,
-        "recount_winner": recount.winner,
-    }
+    report["encrypted"] = encrypted_pipeline(lists, min(args.sample, args.ballots), args.ballots)
+    report["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(report, indent=2))
 
 

@@ -17,10 +17,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _busy_time():  # type: ignore[no-untyped-def]
-    """A weekday 10:00 local, when every demo line runs."""
+    """The latest weekday 10:00 local that has passed, when every demo line runs.
+
+    Not a future one: real-time data expires some minutes after it arrives (real time), so a
+    departure board asked about a time hours ahead would rightly show no predictions.
+    """
     day = timezone.localdate()
+    if timezone.localtime().hour < 11:
+        day -= timedelta(days=1)
     while day.weekday() >= 5:
-        day += timedelta(days=1)
+        day -= timedelta(days=1)
     return timezone.make_aware(
         timezone.datetime.combine(day, timezone.datetime.min.time())
     ).replace(hour=10)
