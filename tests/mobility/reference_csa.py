@@ -31,6 +31,7 @@ class ConnectionScan:
         *,
         max_walk_m: float = 400.0,
         walk_speed_mps: float = 1.2,
+        extra_paths: dict[tuple[int, int], int] | None = None,
     ) -> None:
         running = active_service_ids(feed, day)
         index = {s.stop_id: i for i, s in enumerate(feed.stops)}
@@ -94,6 +95,9 @@ class ConnectionScan:
                 walk[src, dst] = -1
             elif tr.transfer_type == 2 and tr.min_transfer_time is not None:
                 walk[src, dst] = tr.min_transfer_time
+        # Paths a merged network adds beyond walking distance (same-named stations).
+        for (src, dst), secs in (extra_paths or {}).items():
+            walk[src, dst] = secs if walk[src, dst] < 0 else min(walk[src, dst], secs)
         self.walk = walk
         self.n_trips = len(feed.trips)
 
