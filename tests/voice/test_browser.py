@@ -113,3 +113,15 @@ def test_voice_pages_have_no_serious_accessibility_problems(page, city, citizen,
         if found:
             problems[path] = found
     assert problems == {}
+
+
+def test_one_report_opens_at_street_level_with_status_by_symbol(page, city):
+    from tests.voice.factories import ReportFactory
+
+    ReportFactory(city=city, status="closed")
+    page.goto(f"{page.base_url}/{city.slug}/voice/reports/")
+    badge = page.locator(".map-symbol").first
+    badge.wait_for()
+    assert badge.inner_text() == "✓"  # done is a tick, open is "!", not only green and red
+    zoom = page.evaluate("document.querySelector('.map[data-points]')._kyosoMap.getZoom()")
+    assert 13 <= zoom <= 16  # a single point opens at street level, not at an infinite zoom

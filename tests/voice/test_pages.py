@@ -353,3 +353,11 @@ def test_report_contact_details_are_shown_on_request_and_recorded(client, city, 
     assert access.actor == staff
     client.force_login(citizen)
     assert "hana@example.jp" not in client.get(url + "?contact=1").content.decode()
+
+
+def test_report_points_say_status_by_symbol_and_word(client, city):
+    ReportFactory(city=city, status="open")
+    ReportFactory(city=city, status="closed")
+    features = client.get(f"/{city.slug}/voice/reports/points.geojson").json()["features"]
+    by_symbol = {f["properties"]["symbol"]: f["properties"]["status_label"] for f in features}
+    assert set(by_symbol) == {"!", "✓"} and by_symbol["!"] != by_symbol["✓"]

@@ -47,6 +47,9 @@ def reports_points(request: CityRequest, city_slug: str) -> JsonResponse:
                 "name_en": f"#{r.pk} {r.service.name_en}",
                 "description": f"{r.get_status_display()} · {r.description[:80]}",
                 "color": "#2e7d32" if r.status == ReportStatus.CLOSED else "#b3261e",
+                # Shape and word as well as colour, for people who cannot tell red from green.
+                "symbol": "✓" if r.status == ReportStatus.CLOSED else "!",
+                "status_label": r.get_status_display(),
                 "url": reverse("voice:report", args=[city.slug, r.pk]),
             },
         }

@@ -16,7 +16,7 @@
     if (el.dataset.ready) return el._kyosoMap;
     el.dataset.ready = "1";
     var center = (el.dataset.center || "36.6,140.65").split(",").map(Number);
-    var map = L.map(el, { keyboard: true, scrollWheelZoom: false, zoomSnap: 0.25 }).setView(center, Number(el.dataset.zoom || 11));
+    var map = L.map(el, { keyboard: true, scrollWheelZoom: false, zoomSnap: 0.25, maxZoom: 19 }).setView(center, Number(el.dataset.zoom || 11));
     el._kyosoMap = map;
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
@@ -30,11 +30,22 @@
           style: function () { return style; },
           pointToLayer: function (feature, latlng) {
             var p = feature.properties || {};
+            if (p.symbol) {
+              // Status by shape and word as well as colour: a symbol on a coloured badge.
+              var badge = document.createElement("span");
+              badge.className = "map-symbol";
+              badge.textContent = p.symbol;
+              badge.style.backgroundColor = p.color || "#b3261e";
+              return L.marker(latlng, {
+                icon: L.divIcon({ html: badge, className: "", iconSize: [26, 26], iconAnchor: [13, 13] }),
+                title: p.status_label || "", alt: p.status_label || "", keyboard: true,
+              });
+            }
             return L.circleMarker(latlng, { radius: p.radius || 8, color: "#fff", weight: 2, fillColor: p.color || "#b3261e", fillOpacity: 0.95 });
           },
           onEachFeature: function (feature, lyr) { lyr.bindPopup(popupText(feature.properties || {})); },
         }).addTo(map);
-        if (!fitted && layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); fitted = true; }
+        if (!fitted && layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [10, 10], maxZoom: 16 }); fitted = true; }  // one point: street level
         return layer;
       });
     }
