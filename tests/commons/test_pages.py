@@ -215,3 +215,14 @@ def test_payment_request_of_other_shop_is_private(client, city, business):
     other_shop = MembershipFactory(city=city, role="business").user
     client.force_login(other_shop)
     assert client.get(url("payment_show", city, code=pr.code)).status_code == 404
+
+
+def test_staff_seeing_shop_balances_is_recorded_for_the_owner(client, city, staff, business):
+    from kyoso.commons.services.payments import merchant_account_open
+    from kyoso.core.models import PersonalDataAccess
+
+    merchant_account_open(city=city, user=business)
+    client.force_login(staff)
+    assert client.get(url("staff_points", city)).status_code == 200
+    seen = PersonalDataAccess.objects.get(city=city, subject=business)
+    assert seen.actor == staff and seen.purpose

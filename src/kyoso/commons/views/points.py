@@ -32,6 +32,7 @@ from kyoso.core.errors import DomainError, NotFoundError
 from kyoso.core.http import AuthedCityRequest, CityRequest
 from kyoso.core.models import Role, User
 from kyoso.core.selectors import consent_is_active
+from kyoso.core.services import personal_data_access_record
 
 
 @login_required
@@ -253,11 +254,20 @@ def staff_points(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
             messages.success(request, _("Done."))
         return redirect("commons:staff_points", city_slug=city_slug)
     report = ledger_selectors.ledger_verify(city) if request.GET.get("verify") else None
+    merchants = list(ledger_selectors.merchants_of(city))
+    # A shop's balance is its owner's money: staff seeing it is recorded for the owner to see.
+    personal_data_access_record(
+        city=city,
+        actor=user,
+        subject_ids=[m.owner_id for m in merchants if m.owner_id is not None],
+        what=_("shop point balances (points staff page)"),
+        purpose=_("paying out shops' points"),
+    )
     return render(
         request,
         "commons/staff_points.html",
         {
-            "merchants": ledger_selectors.merchants_of(city),
+            "merchants": merchants,
             "rules": RewardRule.objects.filter(city=city),
             "themes": Theme.choices,
             "summary": points_summary(city),
