@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.test import Client
 
@@ -82,3 +84,23 @@ def test_nul_characters_are_refused_before_any_app_sees_them(client, city, citiz
     assert response.status_code == 400
     assert client.get("/api/v1/cities/hitachi%00").status_code in (400, 404)
     assert client.get("/api/v1/cities?x=%00").status_code == 400
+
+
+def test_nul_in_a_form_gets_a_japanese_page_with_a_way_back(client, city, citizen):
+    client.force_login(citizen)
+    form = f"/{city.slug}/voice/proposals/new/"
+    response = client.post(
+        form,
+        urlencode({"title": "バス\x00停", "body": "本文"}),  # how a browser sends a form
+        content_type="application/x-www-form-urlencoded",
+        HTTP_REFERER=f"http://testserver{form}",
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "NUL 文字" in page and f'href="http://testserver{form}"' in page
+    # A form with a photo (multipart) reaches the form, which names the field and the fault.
+    response = client.post(form, {"title": "バス\x00停", "body": "本文"}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 200 and "NUL 文字" in response.content.decode()
+    assert "何か文字を入力してください" not in response.content.decode()

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from kyoso.core.errors import DomainError
 from kyoso.core.selectors import city_get
@@ -75,8 +77,25 @@ class RejectNulMiddleware:
                 and b"%00" in body
             )
         ):
-            return JsonResponse(
-                {"detail": [{"code": "invalid", "message": "NUL characters are not allowed."}]},
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": [{"code": "invalid", "message": "NUL characters are not allowed."}]},
+                    status=400,
+                )
+            # A person filling in a form gets a page in their language that says what to fix.
+            referer = request.META.get("HTTP_REFERER", "")
+            back = referer if url_has_allowed_host_and_scheme(referer, {request.get_host()}) else ""
+            return render(
+                request,
+                "400.html",
+                {
+                    "message": _(
+                        "What you sent contains a character that cannot be used (a NUL "
+                        "character, often copied from another program). Go back, delete it "
+                        "and send again."
+                    ),
+                    "back_url": back,
+                },
                 status=400,
             )
         return self.get_response(request)
