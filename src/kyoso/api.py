@@ -26,7 +26,7 @@ class TokenAuth(HttpBearer):
     """Machines send ``Authorization: Bearer kyoso_…`` with a token made on "my page"."""
 
     def authenticate(self, request: HttpRequest, token: str) -> object | None:
-        user = api_token_authenticate(token)
+        user = api_token_authenticate(token, method=request.method or "GET")
         if user is not None:
             request.user = user
         return user

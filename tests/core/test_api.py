@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 
 from kyoso.core import services
+from kyoso.core.errors import DomainError
+from tests.errors import raises
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +106,45 @@ def test_nul_in_a_form_gets_a_japanese_page_with_a_way_back(client, city, citize
     response = client.post(form, {"title": "バス\x00停", "body": "本文"}, HTTP_ACCEPT_LANGUAGE="ja")
     assert response.status_code == 200 and "NUL 文字" in response.content.decode()
     assert "何か文字を入力してください" not in response.content.decode()
+
+
+def test_tokens_expire_are_scoped_and_end_with_a_new_password(client, city, citizen):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kyoso.core.models import ApiToken
+
+    def me(key: str) -> int:
+        return client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code
+
+    def consent(key: str) -> int:
+        return client.post(
+            "/api/v1/cities/hitachi/me/consents",
+            {"purpose": "points.rewards"},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        ).status_code
+
+    _reader, read_key = services.api_token_create(user=citizen, name="dashboard", scope="read")
+    assert me(read_key) == 200 and consent(read_key) == 401  # read-only cannot write
+    writer, write_key = services.api_token_create(user=citizen, name="app", days=30)
+    assert consent(write_key) == 201
+    assert writer.expires_at is not None
+    assert timedelta(days=29) < writer.expires_at - timezone.now() <= timedelta(days=30)
+    ApiToken.objects.filter(pk=writer.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert me(write_key) == 401  # expired
+    citizen.set_password("a-new-password-2026")
+    citizen.save()
+    assert me(read_key) == 401  # a new password ends every earlier token
+    with raises(DomainError, field="days"):
+        services.api_token_create(user=citizen, name="forever", days=3650)
+
+
+def test_making_a_token_needs_the_second_step_where_it_is_set_up(client, city, citizen):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=citizen, name="phone", confirmed=True)
+    client.force_login(citizen)  # password only: the session did not pass the second step
+    response = client.post("/api/v1/me/tokens", {"name": "x"}, content_type="application/json")
+    assert response.status_code == 403

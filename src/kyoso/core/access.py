@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kyoso.core.errors import PermissionDeniedError
@@ -93,3 +94,15 @@ def require_participant(user: User | AnonymousUser, city: City) -> None:
         if city.rule("participation", "registered") == "residents":
             raise PermissionDeniedError(_("Only verified residents of this city can take part."))
         raise PermissionDeniedError(_("Register in this city to take part."))
+
+
+def require_second_step(request: HttpRequest) -> None:
+    """Raise unless the session passed two-step sign-in, where the person has set it up.
+
+    For what outlives the session, such as making an API token.
+    """
+    from django_otp import user_has_device
+
+    user = request.user
+    if user_has_device(user) and not user.is_verified():  # type: ignore[union-attr]
+        raise PermissionDeniedError(_("Sign in with your second step first."))

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from kyoso.core import selectors, services
+from kyoso.core.access import require_second_step
 from kyoso.core.schemas import (
     CityOut,
     ConsentIn,
@@ -117,5 +118,18 @@ def my_notifications(request: HttpRequest, city_slug: str, unread: bool = False)
 
 @router.post("/me/tokens", response={201: TokenOut, **ERRORS})
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
-    token, key = services.api_token_create(user=request.user, name=payload.name)  # type: ignore[arg-type]
-    return 201, {"id": token.pk, "name": token.name, "prefix": token.prefix, "key": key}
+    require_second_step(request)
+    token, key = services.api_token_create(
+        user=request.user,  # type: ignore[arg-type]
+        name=payload.name,
+        scope=payload.scope,
+        days=payload.days,
+    )
+    return 201, {
+        "id": token.pk,
+        "name": token.name,
+        "prefix": token.prefix,
+        "scope": token.scope,
+        "expires_at": token.expires_at,
+        "key": key,
+    }

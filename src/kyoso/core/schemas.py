@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -84,10 +85,14 @@ class NotificationOut(Schema):
 
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=80)
+    scope: Literal["read", "write"] = Field("write", description="read: GET requests only")
+    days: int = Field(90, ge=1, le=365, description="the token expires after this many days")
 
 
 class TokenOut(Schema):
     id: int
     name: str
     prefix: str
+    scope: str
+    expires_at: datetime
     key: str = Field(..., description="Shown once; store it now.")

@@ -1,4 +1,4 @@
-from kyoso.core.models.accounts import ApiToken, EmailMode, Membership, Role, User
+from kyoso.core.models.accounts import ApiToken, EmailMode, Membership, Role, TokenScope, User
 from kyoso.core.models.audit import AuditEvent, PersonalDataAccess
 from kyoso.core.models.consent import Consent
 from kyoso.core.models.notifications import Notification
@@ -24,6 +24,7 @@ __all__ = [
     "Role",
     "Theme",
     "Themed",
+    "TokenScope",
     "Upload",
     "UploadKind",
     "User",

@@ -59,6 +59,18 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.email.split("@")[0]
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new password (changed, or reset by e-mail) ends every API token made before it:
+        # whoever knew the old password may have made one.
+        password_changed = getattr(self, "_password", None) is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from django.utils import timezone
+
+            ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+
     def age_band(self, year: int) -> str:
         """Return the ten-year age band ('60s', '80+', 'unknown') for statistics."""
         if not self.birth_year:
@@ -118,8 +130,17 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.city}"
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("read only")
+    WRITE = "write", _("read and write")
+
+
 class ApiToken(models.Model):
-    """A bearer token for machines (operators' feeds, sensors); only its hash is stored."""
+    """A bearer token for machines (operators' feeds, sensors); only its hash is stored.
+
+    It expires, may be read-only, is revoked on request and by a new password, and can only be
+    made in a session that passed two-step sign-in where the person has it.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -130,6 +151,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(
+        _("scope"), max_length=8, choices=TokenScope.choices, default=TokenScope.WRITE
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True)
 
     class Meta:
         verbose_name = _("API token")

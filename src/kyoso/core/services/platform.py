@@ -27,6 +27,7 @@ from kyoso.core.models import (
     Organisation,
     OrganisationKind,
     Role,
+    TokenScope,
     Upload,
     User,
 )
@@ -250,13 +251,27 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
     return notices.update(read_at=timezone.now())
 
 
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Return a new API token and its secret key, which is shown once and never stored."""
+def api_token_create(
+    *, user: User, name: str, scope: str = TokenScope.WRITE, days: int = 90
+) -> tuple[ApiToken, str]:
+    """Return a new API token and its secret key, which is shown once and never stored.
+
+    It lasts ``days`` (1–365) and, with scope "read", only reads.
+    """
     if not name.strip():
         raise DomainError(_("Give the token a name."), field="name")
+    if scope not in TokenScope.values:
+        raise DomainError(_("Choose read only, or read and write."), field="scope")
+    if not 1 <= days <= 365:
+        raise DomainError(_("A token lasts from 1 to 365 days."), field="days")
     key = "kyoso_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name.strip()[:80], prefix=key[:12], key_hash=ApiToken.hash_key(key)
+        user=user,
+        name=name.strip()[:80],
+        prefix=key[:12],
+        key_hash=ApiToken.hash_key(key),
+        scope=scope,
+        expires_at=timezone.now() + timedelta(days=days),
     )
     return token, key
 
@@ -270,16 +285,24 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
         raise NotFoundError(_("No such token."), field="token_id")
 
 
-def api_token_authenticate(key: str) -> User | None:
-    """Return the active user owning the token key, or None."""
+def api_token_authenticate(key: str, *, method: str = "GET") -> User | None:
+    """Return the active user owning the token key, or None if the token is unknown, revoked,
+    expired, or read-only and ``method`` would write."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            key_hash=ApiToken.hash_key(key),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            user__is_active=True,
+        )
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
+    if token.scope == TokenScope.READ and method.upper() not in {"GET", "HEAD", "OPTIONS"}:
+        return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kyoso.core import selectors, services
-from kyoso.core.access import require_role
+from kyoso.core.access import require_role, require_second_step
 from kyoso.core.context_processors import TEXT_COOKIE
 from kyoso.core.csv_export import csv_response
 from kyoso.core.errors import DomainError
@@ -115,13 +115,23 @@ def consent_revoke(request: HttpRequest, city_slug: str) -> HttpResponse:
     return redirect("core:my_page", city_slug=city_slug)
 
 
+def _int_or(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
 @login_required
 @require_POST
 def token_create(request: HttpRequest, city_slug: str) -> HttpResponse:
     try:
+        require_second_step(request)
         _token, key = services.api_token_create(
             user=request.user,  # type: ignore[arg-type]
             name=request.POST.get("name", ""),
+            scope=request.POST.get("scope", "write"),
+            days=_int_or(request.POST.get("days"), 90),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
