@@ -226,3 +226,12 @@ def test_staff_seeing_shop_balances_is_recorded_for_the_owner(client, city, staf
     assert client.get(url("staff_points", city)).status_code == 200
     seen = PersonalDataAccess.objects.get(city=city, subject=business)
     assert seen.actor == staff and seen.purpose
+
+
+def test_decision_page_speaks_japanese(client, city):
+    from tests.commons.factories import DecisionFactory
+
+    decision = DecisionFactory(city=city)
+    page = client.get(url("decision_detail", city, decision_id=decision.pk), HTTP_ACCEPT_LANGUAGE="ja")
+    text = page.content.decode()
+    assert "選挙委員会" in text and "Election committee" not in text
