@@ -8,8 +8,11 @@ its own day on one common day: the input of the Connection Scan reference for a 
 
 from __future__ import annotations
 
+import csv
+import shutil
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
@@ -88,3 +91,56 @@ def concat_feeds(feeds: list[tuple[str, GtfsFeed, date]], day: date) -> GtfsFeed
         calendar_dates=dates,
         transfers=transfers,
     )
+
+
+def split_folder_by_route(
+    source: Path, dest: Path, parts: int, *, by_agency: bool = False
+) -> list[Path]:
+    """Write ``parts`` GTFS folders of ``source``: trips of route i go to folder i % parts.
+
+    The same grouping as ``split_by_route`` (or, ``by_agency``, one folder per agency in
+    agency.txt order), on the published files: every other file is copied unchanged, so each
+    folder is one operator's complete feed, importable as it is.
+    """
+    trips = _csv(source / "trips.txt")
+    if by_agency:
+        agencies = [row["agency_id"] for row in _csv(source / "agency.txt")[1]]
+        group = {
+            row["route_id"]: agencies.index(row["agency_id"])
+            for row in _csv(source / "routes.txt")[1]
+        }
+    else:
+        routes = sorted({row["route_id"] for row in trips[1]})
+        group = {r: i % parts for i, r in enumerate(routes)}
+    trip_group = {row["trip_id"]: group[row["route_id"]] for row in trips[1]}
+    stop_times = _csv(source / "stop_times.txt")
+    out = []
+    for g in range(parts):
+        folder = dest / f"part{g}"
+        folder.mkdir(parents=True)
+        for f in source.glob("*.txt"):
+            if f.name not in ("trips.txt", "stop_times.txt"):
+                shutil.copyfile(f, folder / f.name)
+        _write(
+            folder / "trips.txt", trips[0], [r for r in trips[1] if trip_group[r["trip_id"]] == g]
+        )
+        _write(
+            folder / "stop_times.txt",
+            stop_times[0],
+            [r for r in stop_times[1] if trip_group.get(r["trip_id"]) == g],
+        )
+        out.append(folder)
+    return out
+
+
+def _csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _write(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, columns)
+        writer.writeheader()
+        writer.writerows(rows)

@@ -144,8 +144,11 @@ def journey(
     until: datetime | None = None,
     max_transfers: Annotated[int, Query(ge=0, le=5)] = 3,
     wheelchair: bool = False,
+    walk: Annotated[str, Query(pattern=r"^(standard|elderly|wheelchair)$")] = "standard",
 ) -> Any:
-    """Pareto-optimal journeys (arrival, changes); with ``until``, all departures in the range."""
+    """Pareto-optimal journeys (arrival, changes) over every operator's feed; with ``until``,
+    all departures in the range. ``walk`` sets the walking pace of changes between stops."""
+    from kyoso.mobility.algorithms.network import WALK_SPEEDS_MPS
     from kyoso.mobility.selectors import planner
 
     city = city_get(city_slug)
@@ -168,6 +171,7 @@ def journey(
         until=until,
         max_transfers=max_transfers,
         wheelchair=wheelchair,
+        walk_speed_mps=WALK_SPEEDS_MPS[walk],
     )
     gtfs_ids = [d.stop_id, *[c.stop_id for c in d.children.all()]]
     return {
@@ -192,6 +196,7 @@ def journey(
                         "route": leg.route.display_name if leg.route else "",
                         "trip_id": leg.trip_id,
                         "headsign": leg.headsign,
+                        "operator": leg.operator,
                     }
                     for leg in j.legs
                 ],

@@ -27,6 +27,16 @@ class JourneyForm(forms.Form):
         label=_("Changes at most"), min_value=0, max_value=5, initial=3
     )
     wheelchair = forms.BooleanField(label=_("Wheelchair accessible only"), required=False)
+    walk = forms.ChoiceField(
+        label=_("Walking pace when changing"),
+        choices=[
+            ("standard", _("Standard (1.2 m/s)")),
+            ("elderly", _("Slower (0.9 m/s)")),
+            ("wheelchair", _("Wheelchair (0.8 m/s)")),
+        ],
+        initial="standard",
+        required=False,
+    )
 
 
 class FeedUploadForm(forms.Form):

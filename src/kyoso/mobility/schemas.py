@@ -54,6 +54,7 @@ class LegOut(Schema):
     route: str = ""
     trip_id: str = ""
     headsign: str = ""
+    operator: str = ""
 
 
 class FacilityStatusOut(Schema):

@@ -9,7 +9,6 @@ Footpaths are not closed transitively: a journey walks at most once between two 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -114,13 +113,15 @@ def walking_footpaths(
     ok = np.flatnonzero(~(np.isnan(lat) | np.isnan(lon)))
     if max_walk_m <= 0 or len(ok) < 2:
         return paths
-    lat0 = math.radians(float(np.mean(lat[ok])))
-    # Equirectangular projection is exact enough at walking range to pre-select pairs.
-    xy = (
-        np.column_stack((np.radians(lon[ok]) * math.cos(lat0), np.radians(lat[ok])))
+    # Points on a sphere of the earth's radius: a chord is never longer than its arc, so the
+    # KD-tree finds every pair within walking distance wherever the stops are (two cities'
+    # feeds merged far apart included), and haversine then keeps the exact ones.
+    phi, lam = np.radians(lat[ok]), np.radians(lon[ok])
+    xyz = (
+        np.column_stack((np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)))
         * EARTH_RADIUS_M
     )
-    pairs = cKDTree(xy).query_pairs(max_walk_m * 1.01, output_type="ndarray")
+    pairs = cKDTree(xyz).query_pairs(max_walk_m, output_type="ndarray")
     if len(pairs) == 0:
         return paths
     a, b = ok[pairs[:, 0]], ok[pairs[:, 1]]

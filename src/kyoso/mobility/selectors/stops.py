@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from functools import lru_cache
 
@@ -53,15 +54,21 @@ def service_ids_on(feed_id: int, day: date) -> frozenset[str]:
     return _services_cached(feed_id, day)
 
 
-def forget_timetables() -> None:
-    """Drop the per-process caches after a feed changed."""
+def forget_timetables(feed_ids: Collection[int] | None = None) -> None:
+    """Drop the per-process caches after a feed changed.
+
+    With ``feed_ids`` (the feeds replaced or deleted), the other operators' timetables stay
+    cached, so replacing one operator's feed rebuilds only its own part of the network.
+    """
     import sys
 
     _services_cached.cache_clear()
-    for name in ("kyoso.mobility.selectors.planner", "kyoso.mobility.selectors.departure_board"):
-        module = sys.modules.get(name)
-        if module is not None:
-            module.forget()
+    departure_board = sys.modules.get("kyoso.mobility.selectors.departure_board")
+    if departure_board is not None:
+        departure_board.forget()
+    planner = sys.modules.get("kyoso.mobility.selectors.planner")
+    if planner is not None:
+        planner.forget(feed_ids)
 
 
 def stops_search(city: City, query: str, *, limit: int = 20) -> list[Stop]:

@@ -119,7 +119,8 @@ def feed_import(
         )
     from kyoso.mobility.selectors import forget_timetables
 
-    forget_timetables()
+    # Only the replaced feed's part of the network is dropped; the other operators' stay.
+    forget_timetables([f.pk for f in previous])
     return FeedImportResult(feed_row, problems, feed_row.import_seconds)
 
 
@@ -159,4 +160,4 @@ def feed_delete(*, city: City, actor: User, feed_id: int) -> None:
         feed_row.delete()
     from kyoso.mobility.selectors import forget_timetables
 
-    forget_timetables()
+    forget_timetables([feed_id])

@@ -167,6 +167,7 @@ def journey(request: CityRequest, city_slug: str) -> HttpResponse:
             )
             if until is not None and until <= depart:
                 until = None
+            from kyoso.mobility.algorithms.network import WALK_SPEEDS_MPS
             from kyoso.mobility.selectors import planner
 
             results = planner.plan(
@@ -177,6 +178,7 @@ def journey(request: CityRequest, city_slug: str) -> HttpResponse:
                 until=until,
                 max_transfers=data["max_transfers"],
                 wheelchair=data["wheelchair"],
+                walk_speed_mps=WALK_SPEEDS_MPS[data["walk"] or "standard"],
             )
             gtfs_ids = [destination.stop_id, *[c.stop_id for c in destination.children.all()]]
             context.update(
