@@ -183,6 +183,12 @@ def journey(
                 "arrive": j.arrive,
                 "minutes": j.minutes,
                 "transfers": j.transfers,
+                "fare": {
+                    "known": j.fare.amount is not None,
+                    "amount": j.fare.amount,
+                    "currency": j.fare.currency,
+                    "by_category": dict(j.fare.by_category),
+                },
                 "legs": [
                     {
                         "kind": leg.kind,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from ninja import Field, Schema
 
@@ -69,12 +70,22 @@ class FacilityStatusOut(Schema):
     text: str
 
 
+class FareOut(Schema):
+    """The journey's fare, summed per operator; ``amount`` null when a feed has no fare for it."""
+
+    known: bool
+    amount: Decimal | None
+    currency: str
+    by_category: dict[str, Decimal]
+
+
 class JourneyOut(Schema):
     depart: datetime
     arrive: datetime
     minutes: int
     transfers: int
     legs: list[LegOut]
+    fare: FareOut
 
 
 class JourneyResultOut(Schema):

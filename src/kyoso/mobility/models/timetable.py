@@ -300,6 +300,25 @@ class FareRule(FeedRow):
         return self.fare_id
 
 
+class FareTable(FeedRow):
+    """A fare file beyond fares v1, kept as its rows of text: GTFS-Fares v2 (fare_products,
+    fare_leg_rules, fare_transfer_rules, stop_areas, route_networks, rider_categories) and
+    GTFS-JP's fare_rider_categories. ``algorithms.fares`` reads and checks them when pricing."""
+
+    name = models.CharField(max_length=40)
+    rows = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "feed", "name"], name="mobility_fare_table_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Transfer(FeedRow):
     from_stop_id = models.CharField(max_length=100)
     to_stop_id = models.CharField(max_length=100)

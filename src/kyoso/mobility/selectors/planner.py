@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from kyoso.core.models import City
+from kyoso.mobility.algorithms.fares import Price
 from kyoso.mobility.algorithms.network import WALK_SPEEDS_MPS
 from kyoso.mobility.algorithms.raptor import Journey, Raptor, RideLeg, WalkLeg
 from kyoso.mobility.algorithms.service_clock import instant
 from kyoso.mobility.algorithms.timetable import Timetable, with_delays
 from kyoso.mobility.models import Feed, Route, Stop, Trip
 from kyoso.mobility.selectors import trip_delays
+from kyoso.mobility.selectors.fares import journey_price
 from kyoso.mobility.selectors.transit_network import (
     MAX_WALK_M,
     CityNetwork,
@@ -86,6 +88,7 @@ class JourneyView:
     arrive: datetime
     transfers: int
     legs: tuple[LegView, ...]
+    fare: Price = field(default_factory=lambda: Price(None))  # amount None: 「運賃不明」
 
     @property
     def minutes(self) -> int:
@@ -178,9 +181,8 @@ def _views(
             city=city, feed_id=feed_id, trip_id__in=trip_ids
         ).select_related("route"):
             trips[(feed_id, t.trip_id)] = t
-    operators = dict(
-        Feed.objects.filter(city=city, pk__in=list(wanted)).values_list("pk", "operator_name")
-    )
+    feeds = Feed.objects.filter(city=city).in_bulk(list(wanted))
+    operators = {pk: f.operator_name for pk, f in feeds.items()}
     out = []
     for j in journeys:
         legs: list[LegView] = []
@@ -219,7 +221,15 @@ def _views(
         )
         if j.legs and isinstance(j.legs[0], WalkLeg) and first_ride:
             depart = instant(day, first_ride.board_time - j.legs[0].duration, tz)
-        out.append(JourneyView(depart, instant(day, j.arrival, tz), j.transfers, tuple(legs)))
+        out.append(
+            JourneyView(
+                depart,
+                instant(day, j.arrival, tz),
+                j.transfers,
+                tuple(legs),
+                journey_price(legs, feeds),
+            )
+        )
     return out
 
 

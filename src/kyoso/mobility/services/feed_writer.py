@@ -25,6 +25,7 @@ from kyoso.mobility.models import (
     CalendarDate,
     FareAttribute,
     FareRule,
+    FareTable,
     Feed,
     Route,
     ShapePoint,
@@ -43,6 +44,7 @@ FEED_TABLES: tuple[type[models.Model], ...] = (
     Transfer,
     FareRule,
     FareAttribute,
+    FareTable,
     Translation,
     CalendarDate,
     Calendar,
@@ -76,6 +78,17 @@ class _Names:
         found.update(self.by_record.get((table, field, record_id), {}))
         return found
 
+
+# Fare files beyond v1 (GTFS-Fares v2, GTFS-JP rider categories), stored as rows of text.
+FARE_FILES = (
+    "fare_products",
+    "fare_leg_rules",
+    "fare_transfer_rules",
+    "stop_areas",
+    "route_networks",
+    "rider_categories",
+    "fare_rider_categories",
+)
 
 # Ids longer than their column would be cut and could then collide: such a feed is rejected.
 ID_LIMITS: tuple[tuple[str, str, str, int], ...] = (
@@ -116,6 +129,13 @@ def write_feed(*, city: City, feed_row: Feed, feed: GtfsFeed) -> dict[str, int]:
     _write_calendars(common, feed)
     n_shapes = _write_shapes(city, feed_row, feed)
     _write_fares(common, city, feed_row, feed)
+    FareTable.objects.bulk_create(
+        [
+            FareTable(**common, name=name, rows=feed.extra_tables[name])
+            for name in FARE_FILES
+            if feed.extra_tables.get(name)
+        ]
+    )
     _write_transfers_and_translations(common, feed)
     return {
         "agencies": len(feed.agencies),
