@@ -29,6 +29,7 @@ from kyoso.mobility.algorithms.gtfs_records import (
     CalendarDate,
     FareAttribute,
     FareRule,
+    Frequency,
     OfficeJp,
     Route,
     RouteJp,
@@ -74,6 +75,7 @@ class GtfsFeed:
     calendars: list[Calendar]
     calendar_dates: list[CalendarDate]
     transfers: list[Transfer] = field(default_factory=list)
+    frequencies: list[Frequency] = field(default_factory=list)
     fare_attributes: list[FareAttribute] = field(default_factory=list)
     fare_rules: list[FareRule] = field(default_factory=list)
     translations: list[Translation] = field(default_factory=list)
@@ -176,6 +178,7 @@ def read_feed(source: str | Path) -> tuple[GtfsFeed, ValidationReport]:
         calendars=[Calendar.from_row(r) for r in rows("calendar.txt")],
         calendar_dates=[CalendarDate.from_row(r) for r in rows("calendar_dates.txt")],
         transfers=[Transfer.from_row(r) for r in rows("transfers.txt")],
+        frequencies=[Frequency.from_row(r) for r in rows("frequencies.txt")],
         fare_attributes=[FareAttribute.from_row(r) for r in rows("fare_attributes.txt")],
         fare_rules=[FareRule.from_row(r) for r in rows("fare_rules.txt")],
         translations=[Translation.from_row(r) for r in rows("translations.txt")],
@@ -202,6 +205,7 @@ _KNOWN_FILES = frozenset(
         "calendar.txt",
         "calendar_dates.txt",
         "transfers.txt",
+        "frequencies.txt",
         "fare_attributes.txt",
         "fare_rules.txt",
         "translations.txt",

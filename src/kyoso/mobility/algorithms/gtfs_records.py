@@ -205,6 +205,34 @@ class CalendarDate:
 
 
 @dataclass(frozen=True, slots=True)
+class Frequency:
+    """frequencies.txt: the trip runs every ``headway_secs`` from ``start_time`` until before
+    ``end_time`` (seconds of the service day), its stop_times giving the times between stops."""
+
+    trip_id: str
+    start_time: int
+    end_time: int
+    headway_secs: int
+    exact_times: int
+    line: int
+
+    @classmethod
+    def from_row(cls, r: Row) -> Frequency:
+        r.text("start_time", True), r.text("end_time", True)  # reports an empty one
+        start, end = r.time("start_time"), r.time("end_time")
+        if 0 <= end <= start:
+            r.report.error(r.file, r.line, "end_time", "must be after start_time")
+        return cls(
+            r.text("trip_id", True),
+            start,
+            end,
+            r.integer("headway_secs", 0, range(1, 86_400), required=True) or 0,
+            r.integer("exact_times", 0, range(2)) or 0,
+            r.line,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Transfer:
     """transfers.txt: type 2 needs ``min_transfer_time`` seconds, type 3 forbids the transfer."""
 

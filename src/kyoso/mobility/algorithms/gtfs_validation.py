@@ -217,6 +217,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "calendar_dates.txt": ("service_id", "date", "exception_type"),
     "transfers.txt": ("from_stop_id", "to_stop_id", "transfer_type"),
+    "frequencies.txt": ("trip_id", "start_time", "end_time", "headway_secs"),
     "fare_attributes.txt": ("fare_id", "price", "currency_type", "payment_method"),
     "fare_rules.txt": ("fare_id",),
     "agency_jp.txt": ("agency_id",),
@@ -286,6 +287,10 @@ def check_feed(feed: GtfsFeed, report: ValidationReport) -> None:
         for name, value in (("from_stop_id", tr.from_stop_id), ("to_stop_id", tr.to_stop_id)):
             if value not in stop_ids:
                 report.error("transfers.txt", tr.line, name, f"unknown stop_id {value!r}")
+    trip_ids = {t.trip_id for t in feed.trips}
+    for f in feed.frequencies:
+        if f.trip_id not in trip_ids:
+            report.error("frequencies.txt", f.line, "trip_id", f"unknown trip_id {f.trip_id!r}")
     _check_stop_times(feed, report)
 
 

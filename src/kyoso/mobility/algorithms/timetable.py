@@ -159,6 +159,47 @@ def _trip_times(feed: GtfsFeed, service_ids: frozenset[str]) -> list[TripTimes]:
                 wheelchair_ok=trip.wheelchair_accessible == 1,
             )
         )
+    return expand_frequencies(out, _headways(feed))
+
+
+def expand_frequencies(
+    trips: list[TripTimes], headways: Mapping[str, list[tuple[int, int, int]]]
+) -> list[TripTimes]:
+    """Return ``trips`` with each trip of frequencies.txt run at its headways.
+
+    A trip with (start, end, headway) rows becomes one copy per departure start, start +
+    headway, … before end, keeping its stop_times' intervals; the copies keep the trip_id (a
+    rider boards "the 10-minute bus", and the trip's route and headsign are the same). With
+    exact_times 0 the operator promises only the headway, so an exact timetable is an
+    approximation: a rider may wait up to one headway, which is what the copies assume.
+    """
+    if not headways:
+        return trips
+    out: list[TripTimes] = []
+    for trip in trips:
+        windows = headways.get(trip.trip_id)
+        if not windows:
+            out.append(trip)
+            continue
+        first = int(trip.departure[0])
+        for start, end, headway in sorted(windows):
+            for begin in range(start, end, headway):
+                shift = begin - first
+                out.append(
+                    replace(
+                        trip,
+                        arrival=(trip.arrival + shift).astype(np.int32),
+                        departure=(trip.departure + shift).astype(np.int32),
+                    )
+                )
+    return out
+
+
+def _headways(feed: GtfsFeed) -> dict[str, list[tuple[int, int, int]]]:
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    for f in feed.frequencies:
+        if f.start_time >= 0 and f.end_time > f.start_time and f.headway_secs > 0:
+            out.setdefault(f.trip_id, []).append((f.start_time, f.end_time, f.headway_secs))
     return out
 
 

@@ -300,6 +300,19 @@ class FareRule(FeedRow):
         return self.fare_id
 
 
+class Frequency(FeedRow):
+    """A row of frequencies.txt: the trip runs every ``headway_secs`` in [start, end)."""
+
+    trip_id = models.CharField(max_length=150)
+    start_time = models.IntegerField()  # seconds since the service day's noon - 12 h
+    end_time = models.IntegerField()
+    headway_secs = models.PositiveIntegerField()
+    exact_times = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.trip_id} every {self.headway_secs} s"
+
+
 class FareTable(FeedRow):
     """A fare file beyond fares v1, kept as its rows of text: GTFS-Fares v2 (fare_products,
     fare_leg_rules, fare_transfer_rules, stop_areas, route_networks, rider_categories) and

@@ -19,8 +19,8 @@ import numpy as np
 
 from kyoso.core.models import City
 from kyoso.mobility.algorithms.network import WALK_SPEEDS_MPS, FeedPart, Network, merge
-from kyoso.mobility.algorithms.timetable import TripTimes
-from kyoso.mobility.models import Feed, Stop, StopTime, Transfer, Trip
+from kyoso.mobility.algorithms.timetable import TripTimes, expand_frequencies
+from kyoso.mobility.models import Feed, Frequency, Stop, StopTime, Transfer, Trip
 from kyoso.mobility.selectors.stops import service_ids_on
 
 MAX_WALK_M = 400.0
@@ -129,6 +129,12 @@ def part_from_db(feed_id: int, day: date) -> tuple[FeedPart, list[int]]:
                     wheelchair_ok=wc == 1,
                 )
             )
+    headways: dict[str, list[tuple[int, int, int]]] = {}
+    for trip_id, start, end, headway in Frequency.objects.filter(feed_id=feed_id).values_list(
+        "trip_id", "start_time", "end_time", "headway_secs"
+    ):
+        headways.setdefault(trip_id, []).append((start, end, headway))
+    out = expand_frequencies(out, headways)
     transfers = [
         (index_of_id[a], index_of_id[b], kind, -1 if seconds is None else seconds)
         for a, b, kind, seconds in Transfer.objects.filter(feed_id=feed_id).values_list(

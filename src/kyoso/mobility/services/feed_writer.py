@@ -27,6 +27,7 @@ from kyoso.mobility.models import (
     FareRule,
     FareTable,
     Feed,
+    Frequency,
     Route,
     ShapePoint,
     Stop,
@@ -45,6 +46,7 @@ FEED_TABLES: tuple[type[models.Model], ...] = (
     FareRule,
     FareAttribute,
     FareTable,
+    Frequency,
     Translation,
     CalendarDate,
     Calendar,
@@ -101,6 +103,7 @@ ID_LIMITS: tuple[tuple[str, str, str, int], ...] = (
     ("calendars", "calendar.txt", "service_id", 100),
     ("calendar_dates", "calendar_dates.txt", "service_id", 100),
     ("fare_attributes", "fare_attributes.txt", "fare_id", 100),
+    ("frequencies", "frequencies.txt", "trip_id", 150),
 )
 
 
@@ -129,6 +132,20 @@ def write_feed(*, city: City, feed_row: Feed, feed: GtfsFeed) -> dict[str, int]:
     _write_calendars(common, feed)
     n_shapes = _write_shapes(city, feed_row, feed)
     _write_fares(common, city, feed_row, feed)
+    Frequency.objects.bulk_create(
+        [
+            Frequency(
+                **common,
+                trip_id=f.trip_id,
+                start_time=f.start_time,
+                end_time=f.end_time,
+                headway_secs=f.headway_secs,
+                exact_times=f.exact_times,
+            )
+            for f in feed.frequencies
+        ],
+        batch_size=BATCH,
+    )
     FareTable.objects.bulk_create(
         [
             FareTable(**common, name=name, rows=feed.extra_tables[name])
