@@ -9,6 +9,24 @@ from kyoso.datahub.models import Device
 
 def demo_url_kwargs(city: City) -> dict[str, dict[str, object]]:
     # Without a demo device, any key still has to answer 404, never 5xx.
+    device = Device.objects.filter(city=city).order_by("pk").first()
+    entity: dict[str, object] = {"entity_id": "urn:ngsi-ld:Device:none:none"}
+    attr = "none"
+    if device is not None:
+        entity = {
+            "entity_id": f"urn:ngsi-ld:{device.entity_type or 'Device'}:{city.slug}:{device.key}"
+        }
+        prop = device.properties.order_by("name").first()
+        attr = prop.name if prop else attr
+    operation: dict[str, object] = {"op": "upsert"}
     return {
-        "api:series": first_kwargs(Device.objects.filter(city=city), key="key") or {"key": "none"}
+        "api:series": first_kwargs(Device.objects.filter(city=city), key="key") or {"key": "none"},
+        "ngsi_ld:entity": entity,
+        "ngsi_ld:entity_attrs": entity,
+        "ngsi_ld:entity_attrs_slash": entity,
+        "ngsi_ld:entity_attr": {**entity, "attr": attr},
+        "ngsi_ld:temporal_entity": entity,
+        "ngsi_ld:entity_operations": operation,
+        "ngsi_ld:entity_operations_slash": operation,
+        "ngsi_ld:subscription": {"subscription_id": "urn:ngsi-ld:Subscription:none"},
     }

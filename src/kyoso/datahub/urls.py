@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from kyoso.datahub import views
 
@@ -6,3 +6,4 @@ urlpatterns = [
     path("", views.sensors, name="sensors"),
     path("sensors.geojson", views.sensors_geojson, name="sensors_geojson"),
 ]
+root_urlpatterns = [path("ngsi-ld/v1/", include("kyoso.datahub.ngsi_ld_urls"))]

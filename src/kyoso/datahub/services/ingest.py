@@ -186,6 +186,12 @@ def readings_ingest(
         from kyoso.datahub.services.alerts import alerts_check
 
         alerts_check(city=city, props=list(props.values()), rows=result.stored_ok)
+        from kyoso.datahub.services.ngsi_ld import ngsi_ld_device_changed
+
+        name_of = {p.pk: p.name for p in props.values()}
+        ngsi_ld_device_changed(
+            city=city, device=device, props={name_of[row[0]] for row in result.stored_ok}
+        )
     return result
 
 
