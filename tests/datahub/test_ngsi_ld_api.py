@@ -435,3 +435,32 @@ def test_smart_data_models_examples_round_trip(client, city, staff_key, example)
         }
         assert got.json() == expected
         client.delete(f"{BASE}/entities/{original['id']}", **_auth(staff_key))
+
+
+def test_q_narrowed_in_the_database_keeps_every_match(client, city, staff_key):  # type: ignore[no-untyped-def]
+    odd = [
+        ("list", {"type": "Property", "value": ["onStreet", "free"]}, 50),
+        ("text", {"type": "Property", "value": "onStreet"}, "high"),
+        ("bool", {"type": "Property", "value": True}, True),
+        ("int", {"type": "Property", "value": "other"}, 21),
+    ]
+    for name, category, pm25 in odd:
+        entity = {
+            "id": f"urn:ngsi-ld:AirQualityObserved:{name}",
+            "type": "AirQualityObserved",
+            "category": category,
+            "pm25": {"type": "Property", "value": pm25},
+        }
+        assert _post(client, "/entities", entity, staff_key).status_code == 201
+
+    def ids(q: str) -> list[str]:
+        found = _get(client, f"/entities?type=AirQualityObserved&q={q}&count=true")
+        assert found.status_code == 200, found.content
+        assert found["NGSILD-Results-Count"] == str(len(found.json()))
+        return [e["id"].rsplit(":", 1)[1] for e in found.json()]
+
+    assert ids('category=="onStreet"') == ["list", "text"]
+    assert ids("pm25>20") == ["int", "list"]
+    assert ids("pm25<=21") == ["int"]
+    assert ids("pm25==21.0") == ["int"]
+    assert ids('pm25>20;category=="other"') == ["int"]

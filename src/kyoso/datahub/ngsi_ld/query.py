@@ -252,3 +252,30 @@ def _expression(text: str, i: int, context: Context) -> tuple[Predicate, int]:
         return any(all(p(attrs) for p in group) for group in groups)
 
     return evaluate, i
+
+
+def prefilter_conditions(q: str, context: Context) -> list[tuple[str, str, Any]]:
+    """Return ``(attribute IRI, op, literal)`` of the top-level conditions of an and-only ``q``
+    that compare an attribute's value with a number or a string, for a database to narrow the
+    candidates first (the predicate of ``parse_q`` stays the judge)."""
+    text = q.strip()
+    if "|" in text or "(" in text:
+        return []
+    out = []
+    for part in text.split(";"):
+        for op in ("==", ">=", "<=", ">", "<"):
+            index = _find_op(part, op)
+            if index < 0:
+                continue
+            path = _parse_path(part[:index], context)
+            raw = part[index + len(op) :]
+            target = _literal(raw) if ".." not in raw and "," not in raw else None
+            numeric = isinstance(target, int | float) and not isinstance(target, bool)
+            if (
+                not path.sub
+                and not path.keys
+                and (numeric or (op == "==" and isinstance(target, str)))
+            ):
+                out.append((path.attr, op, target))
+            break
+    return out

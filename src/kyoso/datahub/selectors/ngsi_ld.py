@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.fields.json import KeyTransform
 
 from kyoso.core.access import STAFF_ROLES, has_role
 from kyoso.core.models import City, User
@@ -200,6 +202,8 @@ class EntityQuery:
     id_pattern: re.Pattern[str] | None = None
     attrs: tuple[str, ...] = ()  # IRIs: entities having at least one
     q: Callable[[dict[str, dict[str, Any]]], bool] | None = None
+    # Simple conditions of q the database applies first (a superset of the matches).
+    prefilter: tuple[tuple[str, str, Any], ...] = ()
     geo: Callable[[dict[str, Any]], bool] | None = None
     geoproperty: str = LOCATION
 
@@ -238,7 +242,7 @@ def entities_query(
         rows = rows.filter(type__in=query.types)
     if query.ids:
         rows = rows.filter(entity_id__in=query.ids)
-    rows = rows.order_by("entity_id")
+    rows = _prefiltered(rows, query.prefilter).order_by("entity_id")
     plain = query.q is None and query.geo is None and query.id_pattern is None and not query.attrs
     if plain:
         # Nothing to judge in Python: let the database count and page.
@@ -255,6 +259,35 @@ def entities_query(
         if len(chunk) < 2000:
             break
     return matched[offset : offset + limit], len(matched)
+
+
+_LOOKUPS = {"==": "exact", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
+
+
+def _prefiltered(
+    rows: QuerySet[NgsiEntity], conditions: Iterable[tuple[str, str, Any]]
+) -> QuerySet[NgsiEntity]:
+    """Narrow rows by comparisons on ``attrs -> attribute -> value`` in the database.
+
+    JSON ordering across types (PostgreSQL: boolean > number > string; SQLite: text > number)
+    may let a few non-matching rows through, never drop a match: ``parse_q`` judges after.
+    A list value matches ``==`` when it contains the literal, as ``q`` says."""
+    postgres = connection.vendor == "postgresql"
+    for i, (iri, op, target) in enumerate(conditions):
+        condition = Q()
+        # A Relationship compares its object, a VocabProperty its vocab, a list any member.
+        for member in ("value", "object", "vocab", "valueList"):
+            name = f"_q{i}_{member}"
+            rows = rows.alias(**{name: KeyTransform(member, KeyTransform(iri, "attrs"))})
+            condition |= Q(**{f"{name}__{_LOOKUPS[op]}": target})
+            if op == "==":
+                condition |= (
+                    Q(**{f"{name}__contains": [target]})
+                    if postgres
+                    else Q(**{f"{name}__isnull": False})
+                )
+        rows = rows.filter(condition)
+    return rows
 
 
 def subscriptions_list(city: City) -> list[NgsiSubscription]:
