@@ -49,14 +49,15 @@ from benchlib import load, machine  # noqa: E402
 
 STELLIO_TYPE_Q_REQ_S = 30.0  # published, 8 vCPU
 STELLIO_VCPUS = 8
-ENV_CONTEXT = (
-    "https://raw.githubusercontent.com/smart-data-models/dataModel.Environment/master/context.jsonld"
-)
+ENV_CONTEXT = "https://raw.githubusercontent.com/smart-data-models/dataModel.Environment/master/context.jsonld"
 LINK = f'<{ENV_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
 
 
 def _uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+    env = {**os.environ, "TZ": "UTC"}
+    return subprocess.run(
+        ["uptime"], capture_output=True, text=True, check=False, env=env
+    ).stdout.strip()
 
 
 def _database(base_url: str) -> tuple[str, str, str]:
@@ -133,7 +134,7 @@ def _serve(database_url: str, var_dir: str, port: int, log: Path) -> subprocess.
         "STATIC_ROOT": str(Path(var_dir) / "static"),
         "DJANGO_SETTINGS_MODULE": "kyoso.settings",
     }
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+    server = subprocess.Popen(
         [sys.executable, "-m", "kyoso", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--workers", "1"],
         env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
@@ -275,7 +276,10 @@ def main() -> int:
 
         eid = "urn:ngsi-ld:AirQualityObserved:hitachi:air-bench"
         temporal = {}
-        for label, shift in (("from_rollups", timedelta(0)), ("from_readings", timedelta(minutes=30))):
+        for label, shift in (
+            ("from_rollups", timedelta(0)),
+            ("from_readings", timedelta(minutes=30)),
+        ):
             start, end = seeded["start"] + shift, seeded["end"] - timedelta(hours=1) + shift
             tpath = (
                 f"/ngsi-ld/v1/temporal/entities/{eid}?attrs=pm25&timerel=between"
@@ -304,7 +308,6 @@ def main() -> int:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
         import psycopg
-
         from django.db import connections
 
         connections.close_all()

@@ -464,3 +464,45 @@ def test_q_narrowed_in_the_database_keeps_every_match(client, city, staff_key): 
     assert ids("pm25<=21") == ["int"]
     assert ids("pm25==21.0") == ["int"]
     assert ids('pm25>20;category=="other"') == ["int"]
+
+
+SCHEMA_URLS = {
+    "common/common-schema.json": [
+        "https://smart-data-models.github.io/data-models/common-schema.json"
+    ],
+    "dataModel.Environment/Environment-schema.json": [
+        "https://smart-data-models.github.io/dataModel.Environment/Environment-schema.json",
+        "https://raw.githubusercontent.com/smart-data-models/dataModel.Environment/master/Environment-schema.json",
+    ],
+    "dataModel.Weather/weather-schema.json": [
+        "https://smart-data-models.github.io/dataModel.Weather/weather-schema.json"
+    ],
+}
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data/datahub is not present")
+@pytest.mark.parametrize("example", _examples(), ids=lambda p: p.parent.name)
+def test_key_values_read_back_validate_against_the_schema(client, city, staff_key, example):  # type: ignore[no-untyped-def]
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    if example.parent.name == "AirQualityObserved":
+        pytest.xfail('upstream: the example has "tsp": 73.3 where its schema says integer')
+    registry: Registry = Registry()
+    for path, urls in SCHEMA_URLS.items():
+        resource = Resource.from_contents(json.loads((DATA / path).read_text(encoding="utf-8")))
+        for url in urls:
+            registry = registry.with_resource(url, resource)
+    schema = json.loads((example.parent / "schema.json").read_text(encoding="utf-8"))
+    original = json.loads((example.parent / "example.jsonld").read_text(encoding="utf-8"))
+    r = client.post(
+        BASE + "/entities?options=keyValues",
+        json.dumps(original),
+        content_type="application/ld+json",
+        **_auth(staff_key),
+    )
+    assert r.status_code == 201, r.content
+    link = f'<{original["@context"][-1]}>; rel="http://www.w3.org/ns/json-ld#context"'
+    got = client.get(f"{BASE}/entities/{original['id']}?options=keyValues", HTTP_LINK=link).json()
+    errors = list(Draft202012Validator(schema, registry=registry).iter_errors(got))
+    assert errors == [], [e.message for e in errors[:3]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ Attrs = dict[str, dict[str, Any]]
 Predicate = Callable[[Attrs], bool]
 _OPS = ("==", "!=", ">=", "<=", "!~=", "=~", ">", "<")
 MAX_Q = 1000
+_collect: ContextVar[set[str] | None] = ContextVar("_collect", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +43,11 @@ def _parse_path(text: str, context: Context) -> _Path:
         raise BadRequestData(f"q: bad attribute path {text!r}")
     keys = tuple(re.findall(r"\[([^\[\]]+)\]", brackets))
     subs = tuple(p if p in ATTRIBUTE_MEMBERS else context.expand(p) for p in parts[1:])
-    return _Path(context.expand(parts[0]), subs, keys)
+    attr = context.expand(parts[0])
+    seen = _collect.get()
+    if seen is not None:
+        seen.add(attr)
+    return _Path(attr, subs, keys)
 
 
 _MISSING = object()
@@ -279,3 +285,14 @@ def prefilter_conditions(q: str, context: Context) -> list[tuple[str, str, Any]]
                 out.append((path.attr, op, target))
             break
     return out
+
+
+def q_attributes(q: str, context: Context) -> set[str]:
+    """Return the IRIs of the attributes ``q`` reads (all a predicate needs of an entity)."""
+    seen: set[str] = set()
+    token = _collect.set(seen)
+    try:
+        parse_q(q, context)
+    finally:
+        _collect.reset(token)
+    return seen

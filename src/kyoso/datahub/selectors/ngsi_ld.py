@@ -204,6 +204,7 @@ class EntityQuery:
     q: Callable[[dict[str, dict[str, Any]]], bool] | None = None
     # Simple conditions of q the database applies first (a superset of the matches).
     prefilter: tuple[tuple[str, str, Any], ...] = ()
+    q_attributes: tuple[str, ...] = ()  # the attributes q reads
     geo: Callable[[dict[str, Any]], bool] | None = None
     geoproperty: str = LOCATION
 
@@ -253,12 +254,27 @@ def entities_query(
         if rest > 0:
             page += [_stored(r) for r in rows[rest_offset : rest_offset + rest]]
         return page, total
-    for chunk_start in range(0, 10**9, 2000):
-        chunk = list(rows[chunk_start : chunk_start + 2000])
-        matched.extend(e for e in map(_stored, chunk) if query.matches(e))
-        if len(chunk) < 2000:
-            break
-    return matched[offset : offset + limit], len(matched)
+    # Judge on the attributes the query reads only, then load the page's entities whole.
+    needed = set(query.q_attributes) | set(query.attrs)
+    if query.geo is not None:
+        needed.add(query.geoproperty)
+    names = {f"_a{i}": iri for i, iri in enumerate(sorted(needed))}
+    candidates = rows.annotate(
+        **{name: KeyTransform(iri, "attrs") for name, iri in names.items()}
+    ).values_list("entity_id", "type", *names)
+    for entity_id, kind, *values in candidates.iterator(chunk_size=2000):
+        partial = {iri: v for iri, v in zip(names.values(), values, strict=True) if v is not None}
+        candidate = Entity(entity_id, kind, partial)
+        if query.matches(candidate):
+            matched.append(candidate)
+    page = matched[offset : offset + limit]
+    wanted = [e.id for e in page if e.device is None]
+    full = {
+        r.entity_id: _stored(r) for r in NgsiEntity.objects.filter(city=city, entity_id__in=wanted)
+    }
+    return [
+        e if e.device is not None else full[e.id] for e in page if e.device or e.id in full
+    ], len(matched)
 
 
 _LOOKUPS = {"==": "exact", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}

@@ -36,7 +36,7 @@ from kyoso.datahub.ngsi_ld.errors import (
     ResourceNotFound,
     Unauthorized,
 )
-from kyoso.datahub.ngsi_ld.query import parse_q, prefilter_conditions
+from kyoso.datahub.ngsi_ld.query import parse_q, prefilter_conditions, q_attributes
 from kyoso.datahub.selectors import ngsi_ld as sel
 from kyoso.datahub.services import ngsi_ld as svc
 from kyoso.datahub.services.devices import device_authenticate
@@ -270,6 +270,7 @@ def _query(call: Call) -> sel.EntityQuery:
         attrs=attrs,
         q=parse_q(q, call.context) if q else None,
         prefilter=tuple(prefilter_conditions(q, call.context)) if q else (),
+        q_attributes=tuple(sorted(q_attributes(q, call.context))) if q else (),
         geo=geo.parse_georel(georel, geometry, coordinates) if georel else None,
         geoproperty=call.context.expand(call.param("geoproperty") or "location"),
     )
