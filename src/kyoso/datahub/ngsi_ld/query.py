@@ -34,7 +34,7 @@ class _Path:
 
 
 def _parse_path(text: str, context: Context) -> _Path:
-    match = re.fullmatch(r"([^\[\]]+)((?:\[[^\[\]]+\])*)", text.strip())
+    match = re.fullmatch(r"([^\[\]\s<>\"'=;()\\]+)((?:\[[^\[\]]+\])*)", text.strip())
     if not match:
         raise BadRequestData(f"q: bad attribute path {text!r}")
     head, brackets = match.groups()
