@@ -130,7 +130,9 @@ def test_geo_relations() -> None:
     hitachi_station = {"type": "Point", "coordinates": [140.6620, 36.5907]}
     near = geo.parse_georel("near;maxDistance==1500", "Point", "[140.6513,36.5992]")
     assert near(hitachi_station)  # city hall is ≈1.34 km away
-    assert not geo.parse_georel("near;maxDistance==1000", "Point", "[140.6513,36.5992]")(hitachi_station)
+    assert not geo.parse_georel("near;maxDistance==1000", "Point", "[140.6513,36.5992]")(
+        hitachi_station
+    )
     assert geo.distance_m([140.6620, 36.5907], [140.6513, 36.5992]) == pytest.approx(1340, abs=30)
     box = "[[[140.6,36.5],[140.7,36.5],[140.7,36.6],[140.6,36.6],[140.6,36.5]]]"
     assert geo.parse_georel("within", "Polygon", box)(hitachi_station)
