@@ -9,6 +9,7 @@ from PIL import Image
 
 from kyoso.voice.models import Proposal, Report, Vote
 from tests.core.factories import PASSWORD
+from tests.second_step import browser_sign_in
 from tests.voice.factories import ConversationFactory, ProposalFactory, ServiceTypeFactory
 from tests.voice.test_conversations import _two_camps
 
@@ -19,11 +20,7 @@ def _login(page, citizen):  # type: ignore[no-untyped-def]
     # The shared test machine can be slow; waiting longer is not a timed assertion.
     page.set_default_timeout(60000)
     page.set_default_navigation_timeout(60000)
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("input[name=username]", citizen.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    browser_sign_in(page, citizen, PASSWORD)
 
 
 def test_citizen_posts_proposal_and_sees_similar(page, city, citizen):
@@ -123,5 +120,7 @@ def test_one_report_opens_at_street_level_with_status_by_symbol(page, city):
     badge = page.locator(".map-symbol").first
     badge.wait_for()
     assert badge.inner_text() == "✓"  # done is a tick, open is "!", not only green and red
+    # The legend names the symbols too, so the words match what the map shows.
+    assert "「✓」：対応済み" in page.locator("main").inner_text()
     zoom = page.evaluate("document.querySelector('.map[data-points]')._kyosoMap.getZoom()")
     assert 13 <= zoom <= 16  # a single point opens at street level, not at an infinite zoom
