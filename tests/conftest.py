@@ -26,6 +26,25 @@ def _fast_settings(settings: pytest.FixtureRequest) -> None:
     cache.clear()  # sign-in throttle counters must not leak between tests
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Client.force_login`` skips the password; it skips the second step too.
+
+    Tests of the second step itself sign in through the pages (tests/core/test_second_step.py).
+    """
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: object, backend: str | None = None) -> None:
+        from tests.second_step import pass_second_step
+
+        original(self, user, backend)
+        pass_second_step(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():

@@ -35,6 +35,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from cryptography.fernet import Fernet
 
+from kyoso.core.demo import demo_totp_code
+
 pytestmark = pytest.mark.production_smoke
 
 DEMO_PASSWORD = "kyoso-demo-2026"
@@ -130,6 +132,17 @@ class Client:
             },
         )
         assert status == 302, f"sign-in of {email} answered {status}"
+        if _headers.get("location", "").endswith("/accounts/2fa/verify/"):
+            # Staff must use two-step sign-in: type the demo authenticator's code.
+            status, _, page = self.get("/accounts/2fa/verify/")
+            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+            assert status == 200 and token is not None, status
+            status, _headers, _ = self.request(
+                "POST",
+                "/accounts/2fa/verify/",
+                {"csrfmiddlewaretoken": token.group(1).decode(), "token": demo_totp_code()},
+            )
+            assert status == 302, f"second step of {email} answered {status}"
         assert "sessionid" in self.cookies, f"{email} got no session"
 
 

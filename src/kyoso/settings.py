@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After OTP and messages: privileged accounts go no further without their second step.
+    "kyoso.core.middleware.SecondStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After sign-in and language, so a person sending a NUL gets a page in their language.
     "kyoso.core.middleware.RejectNulMiddleware",
@@ -157,6 +159,8 @@ LOGOUT_REDIRECT_URL = "core:home"
 # (django-axes is no longer used). X-Forwarded-For is believed only from these proxy addresses
 # (the TLS-terminating proxy in front of `kyoso serve`).
 KYOSO_TRUSTED_PROXIES = env_list("KYOSO_TRUSTED_PROXIES", "")
+# Roles whose holders must sign in with a second step (TOTP); platform operators always must.
+KYOSO_SECOND_STEP_ROLES = env_list("KYOSO_SECOND_STEP_ROLES", "staff,admin,clinic,moderator")
 
 OTP_TOTP_ISSUER = "Kyoso"
 

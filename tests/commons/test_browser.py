@@ -12,16 +12,13 @@ from kyoso.commons.services import decisions, groups, payments, rewards
 from tests.commons.election_fixtures import Committee
 from tests.commons.factories import RewardRuleFactory
 from tests.core.factories import PASSWORD, MembershipFactory
+from tests.second_step import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_in(page, user) -> None:  # type: ignore[no-untyped-def]
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("メールアドレス").fill(user.email)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="ログイン").click()
-    page.wait_for_load_state()
+    browser_sign_in(page, user, PASSWORD)
 
 
 def test_join_a_group_then_vote_and_check_the_receipt(page, city, citizen, staff):

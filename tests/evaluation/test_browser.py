@@ -7,6 +7,7 @@ import pytest
 
 from tests.core.factories import PASSWORD
 from tests.evaluation.factories import did_rows
+from tests.second_step import browser_sign_in
 from tests.vision.factories import ThemeFactory, VisionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,11 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _login(page, user) -> None:  # type: ignore[no-untyped-def]
     # The first request imports the numeric libraries; give a loaded machine time for it.
     page.set_default_timeout(90000)
-    page.goto(page.base_url + "/accounts/login/")
-    page.locator("input[name=username], input[name=email]").first.fill(user.email)
-    page.locator("input[type=password]").first.fill(PASSWORD)
-    page.get_by_role("main").locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    browser_sign_in(page, user, PASSWORD)
 
 
 def test_staff_runs_the_loop_and_a_citizen_sees_it(

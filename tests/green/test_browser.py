@@ -7,6 +7,7 @@ import pytest
 
 from kyoso.green.models import Company, Consortium
 from tests.core.factories import PASSWORD
+from tests.second_step import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,11 +20,7 @@ BILLS = (
 
 
 def _sign_in(page, user) -> None:  # type: ignore[no-untyped-def]
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("メールアドレス").fill(user.email)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="ログイン").click()
-    page.wait_for_load_state()
+    browser_sign_in(page, user, PASSWORD)
 
 
 def test_business_uploads_bills_and_city_sees_the_rollup(

@@ -106,3 +106,26 @@ def require_second_step(request: HttpRequest) -> None:
     user = request.user
     if user_has_device(user) and not user.is_verified():  # type: ignore[union-attr]
         raise PermissionDeniedError(_("Sign in with your second step first."))
+
+
+def needs_second_step(user: User | AnonymousUser) -> bool:
+    """Return whether the account must sign in with a second step (a TOTP code).
+
+    Accounts that can see other people's data or act for the city must: platform operators and
+    anyone holding one of ``settings.KYOSO_SECOND_STEP_ROLES`` in any city.
+    """
+    from django.conf import settings
+
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    roles = settings.KYOSO_SECOND_STEP_ROLES
+    return bool(roles) and Membership.objects.filter(user=user, role__in=roles).exists()
+
+
+def has_second_step_device(user: User | AnonymousUser) -> bool:
+    """Return whether the person has set up a second step (a confirmed authenticator)."""
+    from django_otp import user_has_device
+
+    return user.is_authenticated and user_has_device(user, confirmed=True)

@@ -7,6 +7,7 @@ for each demo city after the core data, in INSTALLED_APPS order, inside one tran
 
 from __future__ import annotations
 
+import base64
 import importlib
 import math
 import random
@@ -15,8 +16,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kyoso.core.geometry.voronoi import as_geojson_polygon, voronoi_cells
 from kyoso.core.models import (
@@ -31,8 +35,11 @@ from kyoso.core.models import (
 from kyoso.core.services import organisation_ensure
 from kyoso.core.services.themes import theme_catalogue_ensure
 
-DEMO_VERSION = "2026.11.1"
+DEMO_VERSION = "2026.12.1"
 DEMO_PASSWORD = "kyoso-demo-2026"  # noqa: S105 - printed by `make demo`, demo accounts only
+# The authenticator key of every demo account that must use two-step sign-in (staff, clinic,
+# moderator, admin): `kyoso demo_code` prints the code it gives now. Demo accounts only.
+DEMO_TOTP_KEY = "6b796f736f2d64656d6f2d746f74702d32303236"  # hex of "kyoso-demo-totp-2026"
 
 # The 23 school-district communities, north to south; centres are approximate (demo data).
 HITACHI_DISTRICTS: list[tuple[str, str, str, float, float]] = [
@@ -219,6 +226,10 @@ def _make_accounts(city: City, accounts: list[DemoAccount]) -> None:
                     "organisation": organisations.get(spec.organisation),
                 },
             )
+        if roles & set(settings.KYOSO_SECOND_STEP_ROLES):
+            TOTPDevice.objects.get_or_create(
+                user=user, name="Kyoso demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+            )
 
 
 def _load_app_content(city: City, seed: int) -> None:
@@ -320,3 +331,21 @@ def load_demo(*, reset: bool = False) -> list[City]:
 
 def demo_accounts() -> list[DemoAccount]:
     return HITACHI_ACCOUNTS + TAKAHAGI_ACCOUNTS
+
+
+def demo_totp_secret() -> str:
+    """Return the demo authenticator key in base32, as an authenticator app takes it."""
+    return base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode().rstrip("=")
+
+
+def demo_totp_code(at: float | None = None) -> str:
+    """Return the 6-digit code the demo accounts' authenticator gives at ``at`` (now)."""
+    totp = TOTP(bytes.fromhex(DEMO_TOTP_KEY), step=30, t0=0, digits=6)
+    if at is not None:
+        totp.time = at
+    return f"{totp.token():06d}"
+
+
+def is_demo_account(email: str) -> bool:
+    """Return whether the address is one of the demo accounts (never true in production)."""
+    return not settings.PRODUCTION and any(a.email == email for a in demo_accounts())

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
+from kyoso.core.access import has_second_step_device, needs_second_step
 from kyoso.core.errors import DomainError
 from kyoso.core.selectors import city_get
 
@@ -99,3 +102,50 @@ class RejectNulMiddleware:
                 status=400,
             )
         return self.get_response(request)
+
+
+# Paths a signed-in person must reach before the second step: signing in and out, setting the
+# step up, the static files those pages use, and the probes of the service itself.
+SECOND_STEP_EXEMPT = ("/accounts/", "/static/", "/healthz", "/prefs/", "/i18n/")
+SECOND_STEP_EXEMPT_EXACT = frozenset({"/favicon.ico", "/robots.txt"})
+
+
+class SecondStepMiddleware:
+    """Lets an account that must use two-step sign-in go nowhere until its session has.
+
+    A privileged account without an authenticator is sent to set one up; one whose session
+    skipped the code (a session from before the rule) is signed out and asked to sign in
+    again. The API answers 403 with ``second_step_required`` instead of redirecting.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        path = request.path
+        if (
+            not user.is_authenticated
+            or user.is_verified()  # type: ignore[attr-defined]
+            or path.startswith(SECOND_STEP_EXEMPT)
+            or path in SECOND_STEP_EXEMPT_EXACT
+            or not needs_second_step(user)
+        ):
+            return self.get_response(request)
+        if path.startswith("/api/"):
+            return JsonResponse(
+                {
+                    "detail": [
+                        {
+                            "code": "second_step_required",
+                            "message": "This account must sign in with two-step sign-in.",
+                        }
+                    ]
+                },
+                status=403,
+            )
+        next_query = urlencode({"next": request.get_full_path()})
+        if has_second_step_device(user):
+            logout(request)
+            return redirect(f"{reverse('core:login')}?{next_query}")
+        return redirect(f"{reverse('core:two_factor_setup')}?{next_query}")

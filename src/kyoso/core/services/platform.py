@@ -14,6 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kyoso.core.access import has_second_step_device, needs_second_step
 from kyoso.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from kyoso.core.models import (
     ApiToken,
@@ -302,6 +303,9 @@ def api_token_authenticate(key: str, *, method: str = "GET") -> User | None:
     if token is None:
         return None
     if token.scope == TokenScope.READ and method.upper() not in {"GET", "HEAD", "OPTIONS"}:
+        return None
+    if needs_second_step(token.user) and not has_second_step_device(token.user):
+        # A token made before the account had to use two-step sign-in cannot outlive that rule.
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -6,15 +6,19 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kyoso.core.access import has_second_step_device, needs_second_step
+from kyoso.core.demo import demo_totp_code, is_demo_account
 from kyoso.core.forms import EmailAuthenticationForm, QueuedPasswordResetForm, TokenForm
 from kyoso.core.models import User
 from kyoso.core.services import audit_record
@@ -85,12 +89,18 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "token", _("The code is not correct. Check the time on your phone and try again.")
         )
-    return render(request, "core/two_factor_verify.html", {"form": form})
+    demo_code = demo_totp_code() if is_demo_account(user.email) else ""
+    return render(request, "core/two_factor_verify.html", {"form": form, "demo_code": demo_code})
 
 
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if has_second_step_device(user) and not user.is_verified():  # type: ignore[union-attr]
+        # Only the password was given: adding an authenticator needs the one already set up.
+        logout(request)
+        return redirect(f"{reverse('core:login')}?{urlencode({'next': request.get_full_path()})}")
+    next_url = _safe_next(request)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Kyoso", confirmed=False)
@@ -103,13 +113,29 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             audit_record(city=None, actor=user, action="account.two_factor_on", obj=user)  # type: ignore[arg-type]
             messages.success(request, _("Two-step sign-in is on."))
-            return redirect("core:home")
+            return redirect(next_url or "core:home")
         form.add_error(
             "token", _("The code is not correct. Check the time on your phone and try again.")
         )
     qr_svg = segno.make(device.config_url, micro=False).svg_inline(scale=5, dark="#111")
-    context: dict[str, Any] = {"form": form, "qr_svg": qr_svg, "secret": _base32(device.bin_key)}
+    context: dict[str, Any] = {
+        "form": form,
+        "qr_svg": qr_svg,
+        "secret": _base32(device.bin_key),
+        "next": next_url,
+        "required": needs_second_step(user) and not has_second_step_device(user),
+    }
     return render(request, "core/two_factor_setup.html", context)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Return the ``next`` the request carries if it stays on this site, else an empty string."""
+    candidate = str(request.POST.get("next") or request.GET.get("next") or "")
+    if url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
 
 
 def _base32(key: bytes) -> str:

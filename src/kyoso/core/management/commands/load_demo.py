@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from kyoso.core.demo import DEMO_PASSWORD, demo_accounts, load_demo
+from kyoso.core.demo import DEMO_PASSWORD, demo_accounts, demo_totp_secret, load_demo
 
 
 class Command(BaseCommand):
@@ -24,3 +24,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
             for account in demo_accounts():
                 self.stdout.write(f"  {account.role:<10} {account.email}")
+            self.stdout.write(
+                "Staff, clinic, moderator and admin accounts also need a code from an "
+                f"authenticator app with the key {demo_totp_secret()}, or run `kyoso demo_code`; "
+                "in the demo the sign-in page shows it too."
+            )
