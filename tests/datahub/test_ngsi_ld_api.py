@@ -17,6 +17,7 @@ from kyoso.core.services import api_token_create
 from kyoso.datahub.models import NgsiEntity, Reading
 from kyoso.datahub.services import readings_ingest
 from kyoso.datahub.wire import Observation
+from tests.second_step import authenticator
 
 BASE = "/ngsi-ld/v1"
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "datahub"
@@ -27,6 +28,7 @@ ERR = "https://uri.etsi.org/ngsi-ld/errors/"
 
 @pytest.fixture
 def staff_key(staff):  # type: ignore[no-untyped-def]
+    authenticator(staff)  # staff keys work only once the account has two-step sign-in
     return api_token_create(user=staff, name="ngsi")[1]
 
 

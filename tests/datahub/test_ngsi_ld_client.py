@@ -11,6 +11,7 @@ from ngsildclient import Client, Entity
 from kyoso.core.services import api_token_create
 from kyoso.datahub.services import readings_ingest
 from kyoso.datahub.wire import Observation
+from tests.second_step import authenticator
 
 ENV_CONTEXT = "https://raw.githubusercontent.com/smart-data-models/dataModel.Environment/master/context.jsonld"
 
@@ -22,6 +23,7 @@ def test_ngsildclient_against_a_live_server(live_server, city, staff, air_device
     )
     url = urlsplit(live_server.url)
     client = Client(hostname=url.hostname or "", port=url.port or 80, tenant="hitachi")
+    authenticator(staff)  # staff keys work only once the account has two-step sign-in
     client.session.headers["Authorization"] = f"Bearer {api_token_create(user=staff, name='c')[1]}"
 
     entities = []

@@ -6,6 +6,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
+from tests.second_step import authenticator
 from tests.vision.factories import KpiFactory, MeasureFactory, ThemeFactory, add_actuals
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,6 +20,7 @@ def staff_key(city, staff):  # type: ignore[no-untyped-def]
     kpi = KpiFactory(city=city, theme=theme, code="co2")
     add_actuals(kpi, {2016: 1, 2017: 2, 2018: 3})
     MeasureFactory(city=city, theme=theme)
+    authenticator(staff)  # staff keys work only once the account has two-step sign-in
     _token, key = services.api_token_create(user=staff, name="schemathesis")
     return key
 

@@ -12,12 +12,14 @@ from kyoso.core.services import api_token_create
 from kyoso.mobility.algorithms import gtfs_rt
 from kyoso.mobility.models import Facility, Stop, Taxi
 from tests.mobility.factories import TINY, FacilityFactory, write_feed
+from tests.second_step import authenticator
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/mobility"
 
 
 def _bearer(user) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    authenticator(user)  # staff and operator keys need two-step sign-in set up
     _token, key = api_token_create(user=user, name="test")
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 

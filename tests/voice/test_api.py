@@ -5,6 +5,7 @@ import pytest
 from kyoso.core.services import api_token_create
 from kyoso.voice import services
 from kyoso.voice.models import Proposal
+from tests.second_step import authenticator
 from tests.voice.factories import (
     ConversationFactory,
     ProposalFactory,
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def bearer(user):  # type: ignore[no-untyped-def]
+    authenticator(user)  # staff keys work only once the account has two-step sign-in
     _t, key = api_token_create(user=user, name="t")
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 

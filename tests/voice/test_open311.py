@@ -14,6 +14,7 @@ from kyoso.core.services import api_token_create
 from kyoso.voice import services
 from kyoso.voice.models import Report
 from tests.core.factories import MembershipFactory
+from tests.second_step import authenticator
 from tests.voice.factories import ReportFactory, ServiceAttributeFactory, ServiceTypeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -168,6 +169,7 @@ def test_xml_discovery_shape(live_server, city, setup):
 
 def test_member_api_token_is_accepted_and_tenancy(live_server, city, other_city, setup):
     member = MembershipFactory(city=city, role="citizen").user
+    authenticator(member)  # staff keys work only once the account has two-step sign-in
     _token, key = api_token_create(user=member, name="app")
     base = f"{live_server.url}/{city.slug}/open311/v2"
     ok = requests.post(
