@@ -229,6 +229,10 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# Where people reach this site; starts the links in e-mails sent outside a request.
+KYOSO_SITE_URL = os.environ.get("KYOSO_SITE_URL", "http://127.0.0.1:8000/")
+# Sign-ups allowed from one address in an hour (then 429 until the hour has passed).
+KYOSO_SIGNUPS_PER_ADDRESS_HOUR = int(os.environ.get("KYOSO_SIGNUPS_PER_ADDRESS_HOUR", "5"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kyoso <no-reply@kyoso.localhost>")
 
 TASKS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,17 @@ def test_sign_up_then_sign_out_and_in_again(page, city):
     page.get_by_role("button", name="アカウントを作る").click()
     page.wait_for_url("**/hitachi/me/")
     assert page.get_by_role("heading", name="マイページ").is_visible()
+    # The account takes part once the address is confirmed by the mailed link and its button.
+    assert page.get_by_role("heading", name="メールアドレスの確認をお願いします").is_visible()
+    from django.core import mail
+
+    link = re.search(r"/accounts/confirm/\S+/", mail.outbox[-1].body)
+    assert link is not None
+    page.goto(page.base_url + link.group(0))
+    page.get_by_role("button", name="確認する").click()
+    page.wait_for_url("**/hitachi/me/")
+    assert page.get_by_text("メールアドレスを確認しました").is_visible()
+    assert page.get_by_role("heading", name="メールアドレスの確認をお願いします").count() == 0
     page.get_by_role("button", name="ログアウト").click()
     page.goto(page.base_url + "/accounts/login/")
     page.get_by_label("メールアドレス").fill("hana@example.jp")

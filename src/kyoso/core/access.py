@@ -80,7 +80,7 @@ PARTICIPATION_RULES = ("registered", "residents")
 
 def may_take_part(user: User | AnonymousUser, city: City) -> bool:
     """Return whether the person may write in the city under its participation rule."""
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated or not user.is_active or user.email_confirmed_at is None:
         return False
     memberships = Membership.objects.filter(city=city, user=user)
     if city.rule("participation", "registered") == "residents":
@@ -91,6 +91,13 @@ def may_take_part(user: User | AnonymousUser, city: City) -> bool:
 def require_participant(user: User | AnonymousUser, city: City) -> None:
     """Raise PermissionDeniedError unless the person may take part in the city."""
     if not may_take_part(user, city):
+        if user.is_authenticated and user.email_confirmed_at is None:
+            raise PermissionDeniedError(
+                _(
+                    "Confirm your e-mail address first: open the link in the e-mail we sent "
+                    "you. My page can send it again."
+                )
+            )
         if city.rule("participation", "registered") == "residents":
             raise PermissionDeniedError(_("Only verified residents of this city can take part."))
         raise PermissionDeniedError(_("Register in this city to take part."))

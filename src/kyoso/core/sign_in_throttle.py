@@ -89,3 +89,34 @@ def record_success(request: HttpRequest, email: str) -> None:
     for rule, key in _keys(request, email):
         if rule is not ADDRESS:
             cache.delete(key)
+
+
+SIGN_UP_WINDOW = 60 * 60
+
+
+def _sign_up_key(request: HttpRequest) -> str:
+    return "kyoso:sign-up:" + hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
+
+
+def sign_up_wait(request: HttpRequest) -> int:
+    """Return the seconds before this address may sign up again (0: it may now).
+
+    An address may make ``KYOSO_SIGNUPS_PER_ADDRESS_HOUR`` accounts in an hour, counted from its
+    first; a family or a community centre sharing one address fits, a script does not.
+    """
+    started = cache.get(_sign_up_key(request) + ":start")
+    count = cache.get(_sign_up_key(request), 0)
+    if started is None or count < settings.KYOSO_SIGNUPS_PER_ADDRESS_HOUR:
+        return 0
+    return max(1, int(started + SIGN_UP_WINDOW - time.time()))
+
+
+def record_sign_up(request: HttpRequest) -> None:
+    """Count one account made from the request's address."""
+    key = _sign_up_key(request)
+    if cache.add(key + ":start", time.time(), SIGN_UP_WINDOW):
+        cache.set(key, 0, SIGN_UP_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # the counter expired between the two calls
+        cache.set(key, 1, SIGN_UP_WINDOW)

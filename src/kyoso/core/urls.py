@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/", views.two_factor_setup, name="two_factor_setup"),
     path("accounts/2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
     path(
         "accounts/password-reset/",
         views.PasswordResetView.as_view(success_url=reverse_lazy("core:password_reset_done")),
@@ -42,6 +43,11 @@ urlpatterns = [
     path("<slug:city_slug>/signup/", views.sign_up, name="sign_up"),
     path("<slug:city_slug>/me/", views.my_page, name="my_page"),
     path("<slug:city_slug>/me/notices/read/", views.notices_read, name="notices_read"),
+    path(
+        "<slug:city_slug>/me/confirm/resend/",
+        views.email_confirm_resend,
+        name="email_confirm_resend",
+    ),
     path("<slug:city_slug>/me/consents/revoke/", views.consent_revoke, name="consent_revoke"),
     path("<slug:city_slug>/me/tokens/", views.token_create, name="token_create"),
     path(

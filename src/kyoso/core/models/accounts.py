@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyoso.core.models.organisations import Organisation
@@ -47,6 +48,11 @@ class User(AbstractUser):
         _("e-mail for notices"), max_length=12, choices=EmailMode.choices, default=EmailMode.DAILY
     )
     last_digest_at = models.DateTimeField(null=True, blank=True)
+    # Accounts made by the city, a command or the demo are confirmed when made; an account a
+    # person signs up for counts (may take part) only once its owner opens the mailed link.
+    email_confirmed_at = models.DateTimeField(
+        _("e-mail confirmed at"), null=True, blank=True, default=timezone.now
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

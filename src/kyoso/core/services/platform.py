@@ -7,7 +7,9 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
@@ -70,8 +72,14 @@ def user_sign_up(
     display_name: str = "",
     birth_year: int | None = None,
     district: District | None = None,
+    site_url: str = "",
 ) -> User:
-    """Return a new citizen account of the city, after checking e-mail and password."""
+    """Return a new citizen account of the city, after checking e-mail and password.
+
+    The account may take part only once its owner opens the link mailed to the address
+    (``site_url``, such as ``https://kyoso.example.jp/``, starts the link; settings.KYOSO_SITE_URL
+    when empty).
+    """
     email = email.strip().lower()
     try:
         validate_email(email)
@@ -91,11 +99,69 @@ def user_sign_up(
     if district is not None and district.city_id != city.pk:
         raise DomainError(_("This district is not in this city."), field="district")
     user = User.objects.create_user(
-        email, password, display_name=display_name.strip(), birth_year=birth_year
+        email,
+        password,
+        display_name=display_name.strip(),
+        birth_year=birth_year,
+        email_confirmed_at=None,  # counts once the owner opens the mailed link
     )
     Membership.objects.create(city=city, user=user, role=Role.CITIZEN, district=district)
     audit_record(city=city, actor=user, action="account.sign_up", obj=user)
+    transaction.on_commit(lambda: email_confirmation_send(city=city, user=user, site_url=site_url))
     return user
+
+
+EMAIL_CONFIRM_SALT = "kyoso.core.email-confirm"
+EMAIL_CONFIRM_DAYS = 7
+
+
+def email_confirmation_token(*, city: City, user: User) -> str:
+    """Return a signed token that confirms this address of this account (valid a week)."""
+    return signing.dumps({"u": user.pk, "e": user.email, "c": city.slug}, salt=EMAIL_CONFIRM_SALT)
+
+
+def email_confirmation_send(*, city: City, user: User, site_url: str = "") -> None:
+    """Queue the e-mail with the link that confirms the account's address."""
+    from django.template import loader
+    from django.urls import reverse
+
+    from kyoso.core.tasks import send_email_task
+
+    path = reverse("core:email_confirm", args=[email_confirmation_token(city=city, user=user)])
+    context = {
+        "city": city,
+        "user": user,
+        "url": (site_url or settings.KYOSO_SITE_URL).rstrip("/") + path,
+    }
+    subject = loader.render_to_string("core/email/confirm_subject.txt", context).strip()
+    body = loader.render_to_string("core/email/confirm.txt", context)
+    send_email_task.enqueue(subject, body, [user.email])
+
+
+@transaction.atomic
+def email_confirm(*, token: str) -> tuple[User, City]:
+    """Confirm the address the token was made for and return the account and its city.
+
+    Raises DomainError if the token is forged, older than a week, or made for an address the
+    account no longer has. Confirming twice is harmless.
+    """
+    try:
+        data = signing.loads(token, salt=EMAIL_CONFIRM_SALT, max_age=EMAIL_CONFIRM_DAYS * 86400)
+    except signing.SignatureExpired as exc:
+        raise DomainError(_("This link is too old. Sign in and ask for a new one.")) from exc
+    except signing.BadSignature as exc:
+        raise DomainError(
+            _("This link is not valid. Copy the whole link from the e-mail.")
+        ) from exc
+    user = User.objects.select_for_update().filter(pk=data.get("u"), is_active=True).first()
+    city = City.objects.filter(slug=data.get("c")).first()
+    if user is None or city is None or user.email != data.get("e"):
+        raise DomainError(_("This link is not valid. Copy the whole link from the e-mail."))
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+        audit_record(city=city, actor=user, action="account.email_confirmed", obj=user)
+    return user, city
 
 
 @transaction.atomic

@@ -11,6 +11,8 @@ from kyoso.core.views.accounts import (
 from kyoso.core.views.pages import (
     city_home,
     consent_revoke,
+    email_confirm,
+    email_confirm_resend,
     healthz,
     my_page,
     notices_read,
@@ -29,6 +31,8 @@ __all__ = [
     "PasswordResetView",
     "city_home",
     "consent_revoke",
+    "email_confirm",
+    "email_confirm_resend",
     "healthz",
     "my_page",
     "notices_read",

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +23,7 @@ from kyoso.core.errors import DomainError
 from kyoso.core.forms import PreferencesForm, SignUpForm
 from kyoso.core.models import City, Role
 from kyoso.core.registry import modules
+from kyoso.core.sign_in_throttle import record_sign_up, sign_up_wait
 
 
 def _city(request: HttpRequest) -> City:
@@ -48,16 +50,70 @@ def city_home(request: HttpRequest, city_slug: str) -> HttpResponse:
 def sign_up(request: HttpRequest, city_slug: str) -> HttpResponse:
     city = _city(request)
     form = SignUpForm(request.POST or None, city=city)
+    if request.method == "POST":
+        wait = sign_up_wait(request)
+        if wait:
+            form.errors.clear()
+            form.add_error(
+                None,
+                _(
+                    "Many accounts were made from this connection in the last hour. Please try "
+                    "again in %(minutes)d minutes, or ask the city office to make it for you."
+                )
+                % {"minutes": (wait + 59) // 60},
+            )
+            response = render(request, "core/sign_up.html", {"form": form}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_sign_up(city=city, **form.cleaned_data)
+            user = services.user_sign_up(
+                city=city, site_url=request.build_absolute_uri("/"), **form.cleaned_data
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
+            record_sign_up(request)
             login(request, user, backend="kyoso.core.auth_backends.EmailBackend")
-            messages.success(request, _("Welcome! Your account is ready."))
+            messages.success(
+                request,
+                _(
+                    "Welcome! We sent an e-mail to %(email)s. Open the link in it to confirm "
+                    "your address; then you can take part."
+                )
+                % {"email": user.email},
+            )
             return redirect("core:my_page", city_slug=city.slug)
     return render(request, "core/sign_up.html", {"form": form})
+
+
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the sign-up e-mail: a page with one button, so that mail scanners that
+    open links do not confirm anything by themselves."""
+    if request.method == "POST":
+        user, city = services.email_confirm(token=token)
+        messages.success(request, _("Thank you. Your e-mail address is confirmed."))
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            return redirect("core:my_page", city_slug=city.slug)
+        return redirect("core:city_home", city_slug=city.slug)
+    return render(request, "core/email_confirm.html", {"token": token})
+
+
+@login_required
+@require_POST
+def email_confirm_resend(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = _city(request)
+    user = request.user
+    if user.email_confirmed_at is None:  # type: ignore[union-attr]
+        # One e-mail a minute at most, whatever the button is pressed for.
+        if cache.add(f"kyoso:confirm-resend:{user.pk}", 1, 60):
+            services.email_confirmation_send(
+                city=city,
+                user=user,  # type: ignore[arg-type]
+                site_url=request.build_absolute_uri("/"),
+            )
+        messages.success(request, _("We sent the e-mail again. It may take a few minutes."))
+    return redirect("core:my_page", city_slug=city.slug)
 
 
 @login_required
