@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from kyoso.core.admin_base import ReadOnlyAdmin
 from kyoso.green.models import Company, Consortium, EmissionFactor, FactorList, Site
 
 
 @admin.register(FactorList)
-class FactorListAdmin(admin.ModelAdmin[FactorList]):
+class FactorListAdmin(ReadOnlyAdmin):
     list_display = ("kind", "fiscal_year", "city", "rows", "imported_at")
     list_filter = ("kind", "fiscal_year", "city")
 
@@ -20,7 +21,7 @@ class FactorListAdmin(admin.ModelAdmin[FactorList]):
 
 
 @admin.register(EmissionFactor)
-class EmissionFactorAdmin(admin.ModelAdmin[EmissionFactor]):
+class EmissionFactorAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "menu", "basic", "adjusted", "unit", "fiscal_year")
     list_filter = ("kind", "fiscal_year")
     search_fields = ("code", "name", "menu")
@@ -30,7 +31,7 @@ class EmissionFactorAdmin(admin.ModelAdmin[EmissionFactor]):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin[Company]):
+class CompanyAdmin(ReadOnlyAdmin):
     list_display = ("name", "jsic", "city", "organisation", "is_demo")
     list_filter = ("jsic", "city", "is_demo")
     search_fields = ("name", "corporate_number")
@@ -38,9 +39,9 @@ class CompanyAdmin(admin.ModelAdmin[Company]):
 
 
 @admin.register(Consortium)
-class ConsortiumAdmin(admin.ModelAdmin[Consortium]):
+class ConsortiumAdmin(ReadOnlyAdmin):
     list_display = ("name", "city", "theme")
     filter_horizontal = ("secretariat", "members")
 
 
-admin.site.register(Site)
+admin.site.register(Site, ReadOnlyAdmin)

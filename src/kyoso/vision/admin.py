@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kyoso.core.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from kyoso.vision.models import (
     Endorsement,
     Kpi,
@@ -16,19 +17,19 @@ from kyoso.vision.models import (
 
 
 @admin.register(Vision)
-class VisionAdmin(admin.ModelAdmin):
+class VisionAdmin(ReadOnlyAdmin):
     list_display = ["title_ja", "city", "horizon_year", "target_year"]
     list_filter = ["city"]
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ReadOnlyAdmin):
     list_display = ["name_ja", "code", "parent", "city", "target_year"]
     list_filter = ["city"]
     search_fields = ["name_ja", "name_en", "code"]
 
 
-class KpiActualInline(admin.TabularInline):
+class KpiActualInline(ReadOnlyInline):
     model = KpiActual
     extra = 0
     fields = ["year", "month", "value", "note", "source", "provider_name", "entered_by"]
@@ -36,7 +37,7 @@ class KpiActualInline(admin.TabularInline):
 
 
 @admin.register(Kpi)
-class KpiAdmin(admin.ModelAdmin):
+class KpiAdmin(ReadOnlyAdmin):
     list_display = ["name_ja", "code", "theme", "unit", "direction", "target_year", "source"]
     list_filter = ["city", "source", "direction"]
     search_fields = ["name_ja", "name_en", "code"]
@@ -44,23 +45,23 @@ class KpiAdmin(admin.ModelAdmin):
     raw_id_fields = ["owner"]
 
 
-class MeasureKpiLinkInline(admin.TabularInline):
+class MeasureKpiLinkInline(ReadOnlyInline):
     model = MeasureKpiLink
     extra = 0
 
 
-class MeasureCostInline(admin.TabularInline):
+class MeasureCostInline(ReadOnlyInline):
     model = MeasureCost
     extra = 0
 
 
-class MeasureMilestoneInline(admin.TabularInline):
+class MeasureMilestoneInline(ReadOnlyInline):
     model = MeasureMilestone
     extra = 0
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(ReadOnlyAdmin):
     list_display = ["title_ja", "theme", "status", "start_date", "end_date", "city"]
     list_filter = ["city", "status"]
     search_fields = ["title_ja", "title_en"]
@@ -69,18 +70,18 @@ class MeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(PerspectiveRating)
-class PerspectiveRatingAdmin(admin.ModelAdmin):
+class PerspectiveRatingAdmin(ReadOnlyAdmin):
     list_display = ["measure", "axis", "role", "score", "city"]
     list_filter = ["city", "axis", "role"]
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(admin.ModelAdmin):
+class EndorsementAdmin(ReadOnlyAdmin):
     list_display = ["user", "theme", "district", "age_band", "created_at", "city"]
     list_filter = ["city", "age_band"]
 
 
 @admin.register(VisionComment)
-class VisionCommentAdmin(admin.ModelAdmin):
+class VisionCommentAdmin(ReadOnlyAdmin):
     list_display = ["user", "stance", "theme", "measure", "hidden", "created_at"]
     list_filter = ["city", "stance", "hidden"]

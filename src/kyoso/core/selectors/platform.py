@@ -74,6 +74,11 @@ def members_of(city: City, *, role: str = "") -> QuerySet[Membership]:
     return members.order_by("user__email", "role")
 
 
+def member_by_email(city: City, email: str) -> User | None:
+    """Return the person registered in the city under this e-mail address, if any."""
+    return User.objects.filter(email=email.strip().lower(), memberships__city=city).first()
+
+
 def home_district(*, city: City, user: User) -> District | None:
     """Return the district the person gave when joining the city, if any."""
     membership = (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kyoso.core.services.personal_data import personal_data_access_record
 from kyoso.core.services.platform import (
+    ROLES_STAFF_MAY_GRANT,
+    SYSTEM_ACTOR_EMAIL,
     api_token_authenticate,
     api_token_create,
     api_token_revoke,
@@ -18,6 +20,7 @@ from kyoso.core.services.platform import (
     notification_mark_read,
     notification_send,
     organisation_ensure,
+    system_actor,
     upload_store,
     user_sign_up,
     user_update_preferences,
@@ -25,7 +28,9 @@ from kyoso.core.services.platform import (
 from kyoso.core.services.themes import STANDARD_THEMES, theme_catalogue_ensure, theme_resolve
 
 __all__ = [
+    "ROLES_STAFF_MAY_GRANT",
     "STANDARD_THEMES",
+    "SYSTEM_ACTOR_EMAIL",
     "api_token_authenticate",
     "api_token_create",
     "api_token_revoke",
@@ -41,6 +46,7 @@ __all__ = [
     "notification_send",
     "organisation_ensure",
     "personal_data_access_record",
+    "system_actor",
     "theme_catalogue_ensure",
     "theme_resolve",
     "upload_store",

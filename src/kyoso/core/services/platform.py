@@ -16,7 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyoso.core.access import has_second_step_device, needs_second_step
+from kyoso.core.access import has_role, has_second_step_device, needs_second_step
 from kyoso.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from kyoso.core.models import (
     ApiToken,
@@ -164,6 +164,34 @@ def email_confirm(*, token: str) -> tuple[User, City]:
     return user, city
 
 
+SYSTEM_ACTOR_EMAIL = "system@kyoso.invalid"
+ROLES_STAFF_MAY_GRANT = frozenset({Role.CITIZEN, Role.BUSINESS, Role.OPERATOR})
+
+
+def system_actor() -> User:
+    """Return the named account that actions of commands and schedules are recorded under.
+
+    It cannot sign in (inactive, no usable password), so it acts only through code that runs
+    on the server; every audit record of such an action names it instead of nobody.
+    """
+    user = User.objects.filter(email=SYSTEM_ACTOR_EMAIL).first()
+    if user is None:
+        user = User.objects.create_user(
+            SYSTEM_ACTOR_EMAIL, None, display_name="Kyoso (system)", is_active=False
+        )
+    return user
+
+
+def _require_role_granter(city: City, actor: User | None, role: str) -> None:
+    if actor is not None and actor.email == SYSTEM_ACTOR_EMAIL and not actor.is_active:
+        return
+    if actor is not None and has_role(actor, city, Role.ADMIN):
+        return
+    if actor is not None and role in ROLES_STAFF_MAY_GRANT and has_role(actor, city, Role.STAFF):
+        return
+    raise PermissionDeniedError(_("Only the city's administrators can give or take this role."))
+
+
 @transaction.atomic
 def membership_grant(
     *,
@@ -174,11 +202,16 @@ def membership_grant(
     district: District | None = None,
     organisation: Organisation | None = None,
 ) -> Membership:
-    """Return the membership giving ``user`` the ``role`` in ``city`` (created if missing)."""
+    """Return the membership giving ``user`` the ``role`` in ``city`` (created if missing).
+
+    The city's administrators grant any role; its staff grant only roles that see no one
+    else's data (citizen, business, operator); the system actor (commands) grants any.
+    """
     if role not in Role.values:
         raise DomainError(_("Unknown role."), field="role")
     if organisation is not None and organisation.city_id != city.pk:
         raise DomainError(_("The organisation belongs to another city."), field="organisation")
+    _require_role_granter(city, actor, role)
     membership, created = Membership.objects.get_or_create(
         city=city,
         user=user,
@@ -212,7 +245,13 @@ def organisation_ensure(
 
 @transaction.atomic
 def membership_revoke(*, city: City, user: User, role: str, actor: User) -> None:
-    """Remove the role from the user in the city; nothing happens if they did not hold it."""
+    """Remove the role from the user in the city; nothing happens if they did not hold it.
+
+    Who may take a role away is who may give it (see ``membership_grant``).
+    """
+    _require_role_granter(city, actor, role)
+    if role == Role.ADMIN and user.pk == actor.pk:
+        raise DomainError(_("You cannot remove your own administrator role."), field="role")
     deleted, _count = Membership.objects.filter(city=city, user=user, role=role).delete()
     if deleted:
         audit_record(

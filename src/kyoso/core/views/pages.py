@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kyoso.core import selectors, services
-from kyoso.core.access import require_role, require_second_step
+from kyoso.core.access import has_role, require_role, require_second_step
 from kyoso.core.context_processors import TEXT_COOKIE
 from kyoso.core.csv_export import csv_response
 from kyoso.core.errors import DomainError
@@ -253,6 +253,10 @@ def staff_members(request: HttpRequest, city_slug: str) -> HttpResponseBase:
                 for m in members.iterator()
             ),
         )
+    may_grant = _roles_actor_may_grant(request, city)
+    if request.method == "POST":
+        _staff_members_change(request, city, may_grant)
+        return redirect(request.get_full_path())
     shown = list(members[:500])
     services.personal_data_access_record(
         city=city,
@@ -261,7 +265,41 @@ def staff_members(request: HttpRequest, city_slug: str) -> HttpResponseBase:
         what=_("e-mail and name (members list)"),
         purpose=_("city administration"),
     )
-    return render(request, "core/staff_members.html", {"members": shown, "roles": Role.choices})
+    return render(
+        request,
+        "core/staff_members.html",
+        {
+            "members": shown,
+            "roles": Role.choices,
+            "grantable": [(v, label) for v, label in Role.choices if v in may_grant],
+            "may_grant": may_grant,
+        },
+    )
+
+
+def _roles_actor_may_grant(request: HttpRequest, city: City) -> frozenset[str]:
+    if has_role(request.user, city, Role.ADMIN):
+        return frozenset(Role.values)
+    return frozenset(services.ROLES_STAFF_MAY_GRANT)
+
+
+def _staff_members_change(request: HttpRequest, city: City, may_grant: frozenset[str]) -> None:
+    """Give a role to a person of the city by e-mail, or take one away (the service checks)."""
+    email = str(request.POST.get("email", "")).strip().lower()
+    role = str(request.POST.get("role", ""))
+    person = selectors.member_by_email(city, email)
+    if person is None:
+        messages.error(request, _("No one with this e-mail address is registered in this city."))
+        return
+    try:
+        if request.POST.get("action") == "revoke":
+            services.membership_revoke(city=city, user=person, role=role, actor=request.user)  # type: ignore[arg-type]
+            messages.success(request, _("The role was taken away."))
+        else:
+            services.membership_grant(city=city, user=person, role=role, actor=request.user)  # type: ignore[arg-type]
+            messages.success(request, _("The role was given."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
 
 
 @login_required
