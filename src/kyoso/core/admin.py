@@ -11,9 +11,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django.http import HttpRequest
 
 from kyoso.core.admin_base import ReadOnlyAdmin
 from kyoso.core.models import AuditEvent, City, District

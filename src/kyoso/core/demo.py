@@ -11,6 +11,7 @@ import base64
 import importlib
 import math
 import random
+import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -344,6 +345,22 @@ def demo_totp_code(at: float | None = None) -> str:
     if at is not None:
         totp.time = at
     return f"{totp.token():06d}"
+
+
+def demo_totp_code_usable(user: User) -> str:
+    """Return a demo code the account's authenticator will accept now, or "" if none will.
+
+    A code works once: after a sign-in in this 30-second step, the next step's code (which the
+    device still accepts) is the one to type.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=True, key=DEMO_TOTP_KEY).first()
+    if device is None:
+        return ""
+    now = time.time()
+    step = max(int(now // 30), device.last_t + 1)
+    if step > int(now // 30) + device.tolerance:
+        return ""
+    return demo_totp_code(step * 30)
 
 
 def is_demo_account(email: str) -> bool:

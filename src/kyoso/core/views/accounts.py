@@ -18,7 +18,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kyoso.core.access import has_second_step_device, needs_second_step
-from kyoso.core.demo import demo_totp_code, is_demo_account
+from kyoso.core.demo import demo_totp_code_usable, is_demo_account
 from kyoso.core.forms import EmailAuthenticationForm, QueuedPasswordResetForm, TokenForm
 from kyoso.core.models import User
 from kyoso.core.services import audit_record
@@ -89,7 +89,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "token", _("The code is not correct. Check the time on your phone and try again.")
         )
-    demo_code = demo_totp_code() if is_demo_account(user.email) else ""
+    demo_code = demo_totp_code_usable(user) if is_demo_account(user.email) else ""
     return render(request, "core/two_factor_verify.html", {"form": form, "demo_code": demo_code})
 
 
