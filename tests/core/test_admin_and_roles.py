@@ -113,3 +113,24 @@ def test_grant_role_command_names_the_system_as_actor(city):
     event = AuditEvent.objects.get(action="membership.grant")
     assert event.actor.email == SYSTEM_ACTOR_EMAIL and not event.actor.is_active
     assert not Client().login(username=SYSTEM_ACTOR_EMAIL, password="")
+
+
+def test_no_actor_is_never_a_way_past_the_check(city):
+    """Services that once skipped their check for actor=None refuse it; the system is named."""
+    from kyoso.commons.services.budgeting import pb_round_tally
+    from kyoso.core.services import system_actor
+    from kyoso.datahub.services.devices import device_register
+    from kyoso.evaluation.services import verification_run
+    from kyoso.vision.services import theme_create
+
+    with pytest.raises(PermissionDeniedError):
+        theme_create(city=city, actor=None, code="green", name_ja="緑")  # type: ignore[arg-type]
+    with pytest.raises(PermissionDeniedError):
+        device_register(city=city, actor=None, key="air-1", name="大気", properties=[])  # type: ignore[arg-type]
+    with pytest.raises(PermissionDeniedError):
+        verification_run(city=city, verification=None, actor=None)  # type: ignore[arg-type]
+    with pytest.raises(PermissionDeniedError):
+        pb_round_tally(city=city, actor=None, pb=None)  # type: ignore[arg-type]
+    theme = theme_create(city=city, actor=system_actor(), code="green", name_ja="緑")
+    event = AuditEvent.objects.get(action="vision.theme.create", object_id=str(theme.pk))
+    assert event.actor is not None and event.actor.email == SYSTEM_ACTOR_EMAIL

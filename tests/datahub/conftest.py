@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from kyoso.core.services import system_actor
 from kyoso.datahub.services import device_credential_issue, device_register
 from kyoso.datahub.services.devices import PropertySpec
 
@@ -9,7 +10,7 @@ from kyoso.datahub.services.devices import PropertySpec
 @pytest.fixture
 def air_device(city):  # type: ignore[no-untyped-def]
     return device_register(
-        actor=None,
+        actor=system_actor(),
         city=city,
         key="air-1",
         name="大みか 大気",
@@ -25,4 +26,4 @@ def air_device(city):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def air_token(city, air_device):  # type: ignore[no-untyped-def]
-    return device_credential_issue(actor=None, city=city, device=air_device)[1]
+    return device_credential_issue(actor=system_actor(), city=city, device=air_device)[1]

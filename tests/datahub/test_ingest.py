@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kyoso.core.models import AuditEvent
+from kyoso.core.services import system_actor
 from kyoso.datahub.models import Reading, ReadingFlag, Rollup
 from kyoso.datahub.services import (
     readings_ingest,
@@ -103,7 +104,7 @@ def test_a_new_credential_revokes_the_old(city, air_device, air_token) -> None: 
     from kyoso.datahub.services import device_authenticate, device_credential_issue
 
     assert device_authenticate(air_token) == air_device
-    _cred, fresh = device_credential_issue(actor=None, city=city, device=air_device)
+    _cred, fresh = device_credential_issue(actor=system_actor(), city=city, device=air_device)
     assert device_authenticate(air_token) is None
     assert device_authenticate(fresh, key="air-1") == air_device
     assert device_authenticate(fresh, key="other") is None
@@ -215,7 +216,7 @@ def test_staff_are_alerted_once_when_a_level_is_crossed(city, staff, citizen) ->
     from kyoso.datahub.services.devices import PropertySpec
 
     river = device_register(
-        actor=None,
+        actor=system_actor(),
         city=city,
         key="river-1",
         name="桜川",

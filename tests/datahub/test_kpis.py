@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from kyoso.core.services import system_actor
 from kyoso.datahub.selectors.kpis import (
     ev_charger_utilisation_by_year,
     pm25_days_over_standard_by_year,
@@ -31,7 +32,7 @@ def test_pm25_days_over_the_standard(city, air_device) -> None:  # type: ignore[
 @pytest.mark.django_db
 def test_ev_charger_utilisation(city) -> None:  # type: ignore[no-untyped-def]
     ev = device_register(
-        actor=None,
+        actor=system_actor(),
         city=city,
         key="ev-1",
         name="EV",

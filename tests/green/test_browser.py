@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from kyoso.core.services import system_actor
 from kyoso.green.models import Company, Consortium
 from tests.core.factories import PASSWORD
 from tests.second_step import browser_sign_in
@@ -64,7 +65,11 @@ def test_business_uploads_bills_and_city_sees_the_rollup(
 
     green = next(t for t in theme_catalogue_ensure(city=city) if t.code == "green")
     theme_create(
-        city=city, actor=None, code="green-business", name_ja="中小企業の脱炭素", catalogue=green
+        city=city,
+        actor=system_actor(),
+        code="green-business",
+        name_ja="中小企業の脱炭素",
+        catalogue=green,
     )
     from kyoso.green.demo import connect_vision_kpi
 

@@ -90,7 +90,10 @@ def test_provisional_until_the_new_list_arrives(company, business, city) -> None
         "メニューM(残差)     0.000452      0.000452", "メニューM(残差)     0.000400      0.000400"
     )
     fl = services.factor_list_import(
-        city=city, kind="electricity", data=text.replace("\u2082", "2").encode("cp932"), actor=business
+        city=city,
+        kind="electricity",
+        data=text.replace("\u2082", "2").encode("cp932"),
+        actor=business,
     )  # saved from Excel as Shift_JIS (cp932)
     assert fl.fiscal_year == 2026
     services.inventory_recalculate(city=city, only_provisional=True)

@@ -6,6 +6,7 @@ import pytest
 
 from kyoso.core.errors import ConflictError, DomainError, PermissionDeniedError
 from kyoso.core.models import AuditEvent
+from kyoso.core.services import system_actor
 from kyoso.vision import services
 from kyoso.vision.kpi_providers import register_provider, unregister_provider
 from kyoso.vision.models import Endorsement, KpiActual, MeasureCost, PerspectiveRating
@@ -58,8 +59,8 @@ def test_theme_create_with_parent_and_duplicate_code(city, staff):
 
 
 def test_same_code_is_allowed_in_another_city(city, other_city, staff):
-    services.theme_create(city=city, actor=None, code="green", name_ja="緑")
-    services.theme_create(city=other_city, actor=None, code="green", name_ja="緑")
+    services.theme_create(city=city, actor=system_actor(), code="green", name_ja="緑")
+    services.theme_create(city=other_city, actor=system_actor(), code="green", name_ja="緑")
 
 
 def test_theme_cannot_be_its_own_ancestor(city, staff):
@@ -175,7 +176,7 @@ def test_refresh_from_provider(city, staff):
     register_provider("test.series", "Test", lambda c, k: [(2022, 5), (2023, Decimal("6.5"))])
     try:
         kpi = KpiFactory(city=city, source="provider", provider_key="test.series")
-        assert services.kpi_refresh_from_provider(city=city, kpi=kpi) == 2
+        assert services.kpi_refresh_from_provider(city=city, kpi=kpi, actor=system_actor()) == 2
         a = KpiActual.objects.get(kpi=kpi, year=2023)
         assert (
             a.value == Decimal("6.5") and a.provider_name == "test.series" and a.entered_by is None
@@ -183,7 +184,7 @@ def test_refresh_from_provider(city, staff):
     finally:
         unregister_provider("test.series")
     with raises(DomainError, field="provider_key") as exc:
-        services.kpi_refresh_from_provider(city=city, kpi=kpi)
+        services.kpi_refresh_from_provider(city=city, kpi=kpi, actor=system_actor())
     assert exc.value.field == "provider_key"
 
 

@@ -10,6 +10,26 @@ from kyoso.core.errors import PermissionDeniedError
 from kyoso.core.models import City, Membership, Organisation, Role, User
 
 STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN})
+# The named account that commands, schedules and the demo act as (see services.system_actor).
+SYSTEM_ACTOR_EMAIL = "system@kyoso.invalid"
+
+
+def is_system_actor(user: User | AnonymousUser | None) -> bool:
+    """Return whether this is the system account (inactive: it never signs in)."""
+    return isinstance(user, User) and user.email == SYSTEM_ACTOR_EMAIL and not user.is_active
+
+
+def require_actor(actor: User | AnonymousUser | None, city: City, *roles: str) -> None:
+    """Raise unless a named actor may act: the system account, or a holder of one of the roles.
+
+    There is no "no actor": work that no person asks for is done as the system account, so the
+    check is never skipped and the audit log always names who acted.
+    """
+    if actor is None:
+        raise PermissionDeniedError(_("You do not have permission to do this in this city."))
+    if is_system_actor(actor):
+        return
+    require_role(actor, city, *roles)
 
 
 def roles_of(user: User | AnonymousUser, city: City) -> frozenset[str]:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from kyoso.core.models import City, Organisation
-from kyoso.core.services import organisation_ensure
+from kyoso.core.services import organisation_ensure, system_actor
 from kyoso.datahub.models import Device
 from kyoso.datahub.sensors import DEMO_SENSORS, simulated_values
 from kyoso.datahub.services import device_register, readings_ingest
@@ -33,7 +33,7 @@ def load(city: City, rng: random.Random) -> None:
                 Organisation.objects.filter(city=city, name_ja=sensor.owner).first() or city_hall
             )
         device = device_register(
-            actor=None,
+            actor=system_actor(),
             city=city,
             key=sensor.key,
             name=sensor.name,

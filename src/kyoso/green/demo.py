@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from kyoso.core.models import City, Organisation, Role, User
-from kyoso.core.services import consent_grant, organisation_ensure
+from kyoso.core.services import consent_grant, organisation_ensure, system_actor
 from kyoso.green.models import Company, Consortium, DegreeDays, MonthlyOutput, Site
 from kyoso.green.services import (
     PURPOSE_AGGREGATE,
@@ -216,7 +216,7 @@ def load(city: City, rng: random.Random) -> None:
                         sites[0].pk, m, "refrigerant", Decimal("3.5"), "kg", detail="R-410A"
                     )
                 )
-        activity_bulk_load(actor=None, company=company, rows=rows, source="demo")
+        activity_bulk_load(actor=system_actor(), company=company, rows=rows, source="demo")
         scope = f"company:{company.pk}"
         if i % 6 != 5:  # most consent to aggregates
             consent_grant(city=city, user=owner, purpose=PURPOSE_AGGREGATE, scope=scope)
@@ -265,7 +265,7 @@ def connect_vision_kpi(city: City, theme_code: str = "green-business") -> None:
         return
     kpi = kpi_create(
         city=city,
-        actor=None,
+        actor=system_actor(),
         theme=theme,
         code="consortium-co2",
         name_ja="コンソーシアム参加企業のCO2排出量",
@@ -279,7 +279,7 @@ def connect_vision_kpi(city: City, theme_code: str = "green-business") -> None:
         source=KpiSource.PROVIDER,
         provider_key="green.industrial_co2",
     )
-    series = kpi_refresh_from_provider(city=city, kpi=kpi)
+    series = kpi_refresh_from_provider(city=city, kpi=kpi, actor=system_actor())
     if series:
         first = kpi.actuals.order_by("year").first()
         if first is not None:

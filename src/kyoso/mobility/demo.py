@@ -14,6 +14,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from kyoso.core.models import City, Organisation, User
+from kyoso.core.services import system_actor
 from kyoso.mobility.demo_feed import DEMO_FEED_VERSION, ROUTES, STOPS, write_demo_feed
 from kyoso.mobility.models import (
     Alert,
@@ -66,7 +67,11 @@ def load(city: City, rng: random.Random) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = write_demo_feed(Path(tmp) / "hitachi-demo-gtfs")
             result = feed_import(
-                city=city, source=folder, actor=None, operator_name=DEMO_OPERATOR, is_demo=True
+                city=city,
+                source=folder,
+                actor=system_actor(),
+                operator_name=DEMO_OPERATOR,
+                is_demo=True,
             )
         if not result.ok:  # pragma: no cover - the generator is tested
             raise RuntimeError(f"demo feed rejected: {result.errors[:3]}")

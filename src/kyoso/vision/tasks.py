@@ -2,6 +2,7 @@ from django_tasks import task
 
 from kyoso.core.errors import DomainError
 from kyoso.core.models import City
+from kyoso.core.services import system_actor
 from kyoso.vision import services
 from kyoso.vision.models import Kpi, KpiSource
 
@@ -10,7 +11,7 @@ from kyoso.vision.models import Kpi, KpiSource
 def kpi_refresh_from_provider_task(city_id: int, kpi_id: int) -> int:
     city = City.objects.get(pk=city_id)
     kpi = Kpi.objects.get(pk=kpi_id, city=city)
-    return services.kpi_refresh_from_provider(city=city, kpi=kpi)
+    return services.kpi_refresh_from_provider(city=city, kpi=kpi, actor=system_actor())
 
 
 @task()
@@ -22,7 +23,7 @@ def kpi_providers_refresh_task() -> int:
     refreshed = 0
     for kpi in Kpi.objects.filter(source=KpiSource.PROVIDER).select_related("city"):
         try:
-            services.kpi_refresh_from_provider(city=kpi.city, kpi=kpi)
+            services.kpi_refresh_from_provider(city=kpi.city, kpi=kpi, actor=system_actor())
         except DomainError:
             continue
         refreshed += 1

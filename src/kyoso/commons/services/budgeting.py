@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kyoso.commons.models import BallotType, PbBallot, PbProject, PbRound, PbRule
-from kyoso.core.access import require_role
+from kyoso.core.access import require_actor, require_role
 from kyoso.core.errors import ConflictError, DomainError, PermissionDeniedError
 from kyoso.core.models import City, Membership, Role, User
 from kyoso.core.services import audit_record
@@ -138,10 +138,9 @@ def pb_compute(pb: PbRound) -> PBResult:
 
 
 @transaction.atomic
-def pb_round_tally(*, city: City, actor: User | None, pb: PbRound) -> dict[str, Any]:
+def pb_round_tally(*, city: City, actor: User, pb: PbRound) -> dict[str, Any]:
     """Return and store the result of a closed round (audited)."""
-    if actor is not None:
-        require_role(actor, city, Role.STAFF)
+    require_actor(actor, city, Role.STAFF)
     if timezone.now() < pb.closes_at:
         raise ConflictError(_("The round is still open."), field="round")
     result = pb_compute(pb)

@@ -16,7 +16,13 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyoso.core.access import has_role, has_second_step_device, needs_second_step
+from kyoso.core.access import (
+    SYSTEM_ACTOR_EMAIL,
+    has_role,
+    has_second_step_device,
+    is_system_actor,
+    needs_second_step,
+)
 from kyoso.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from kyoso.core.models import (
     ApiToken,
@@ -164,7 +170,6 @@ def email_confirm(*, token: str) -> tuple[User, City]:
     return user, city
 
 
-SYSTEM_ACTOR_EMAIL = "system@kyoso.invalid"
 ROLES_STAFF_MAY_GRANT = frozenset({Role.CITIZEN, Role.BUSINESS, Role.OPERATOR})
 
 
@@ -183,7 +188,7 @@ def system_actor() -> User:
 
 
 def _require_role_granter(city: City, actor: User | None, role: str) -> None:
-    if actor is not None and actor.email == SYSTEM_ACTOR_EMAIL and not actor.is_active:
+    if is_system_actor(actor):
         return
     if actor is not None and has_role(actor, city, Role.ADMIN):
         return

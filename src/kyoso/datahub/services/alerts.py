@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kyoso.core.models import City, Membership, Role
-from kyoso.core.services import audit_record, notification_send
+from kyoso.core.services import audit_record, notification_send, system_actor
 from kyoso.datahub.models import ObservedProperty
 
 
@@ -47,6 +47,10 @@ def alerts_check(
             notification_send(city=city, user=user, kind="datahub.alert", title=title, url=url)
             sent += 1
         audit_record(
-            city=city, actor=None, action="datahub.alert", obj=prop, details={"value": latest[2]}
+            city=city,
+            actor=system_actor(),
+            action="datahub.alert",
+            obj=prop,
+            details={"value": latest[2]},
         )
     return sent

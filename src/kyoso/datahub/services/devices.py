@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from kyoso.core.access import require_role
+from kyoso.core.access import require_actor
 from kyoso.core.errors import ConflictError, DomainError
 from kyoso.core.models import City, District, Organisation, Role, User
 from kyoso.core.services import audit_record
@@ -36,7 +36,7 @@ def _hash(token: str) -> str:
 @transaction.atomic
 def device_register(
     *,
-    actor: User | None,
+    actor: User,
     city: City,
     key: str,
     name: str,
@@ -49,8 +49,7 @@ def device_register(
     lon: float | None = None,
 ) -> Device:
     """Return a new device of the city with the properties it observes."""
-    if actor is not None:
-        require_role(actor, city, *DEVICE_ROLES)
+    require_actor(actor, city, *DEVICE_ROLES)
     if not key or len(key) > 64 or not key.replace("-", "").replace("_", "").isalnum():
         raise DomainError(_("Use letters, digits, - and _ for the device ID."), field="key")
     if owner is not None and owner.city_id != city.pk:
@@ -100,11 +99,10 @@ def device_register(
 
 @transaction.atomic
 def device_credential_issue(
-    *, actor: User | None, city: City, device: Device, revoke_others: bool = True
+    *, actor: User, city: City, device: Device, revoke_others: bool = True
 ) -> tuple[DeviceCredential, str]:
     """Return a new credential of the device and its secret (shown once, stored hashed)."""
-    if actor is not None:
-        require_role(actor, city, *DEVICE_ROLES)
+    require_actor(actor, city, *DEVICE_ROLES)
     if device.city_id != city.pk:
         raise DomainError(_("The device is not in this city."), field="device")
     from django.utils import timezone

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyoso.core.access import require_role
+from kyoso.core.access import require_actor, require_role
 from kyoso.core.errors import ConflictError, DomainError
 from kyoso.core.models import City, Role, User
 from kyoso.core.services import audit_record
@@ -33,9 +33,8 @@ if TYPE_CHECKING:
     from kyoso.evaluation.services.verification_methods import MethodOutcome
 
 
-def _staff(city: City, actor: User | None) -> None:
-    if actor is not None:
-        require_role(actor, city, Role.STAFF)
+def _staff(city: City, actor: User) -> None:
+    require_actor(actor, city, Role.STAFF)
 
 
 def _same_city(city: City, obj: Any, field_name: str) -> None:
@@ -47,7 +46,7 @@ def _same_city(city: City, obj: Any, field_name: str) -> None:
 def verification_create(
     *,
     city: City,
-    actor: User | None,
+    actor: User,
     measure: Measure,
     method: str,
     title: str,
@@ -124,7 +123,7 @@ def _outcome(verification: Verification) -> MethodOutcome:
     return runner(rows, params)
 
 
-def verification_run(*, city: City, verification: Verification, actor: User | None) -> Verification:
+def verification_run(*, city: City, verification: Verification, actor: User) -> Verification:
     """Return the verification after running its estimator and storing the result.
 
     On bad data the verification is marked failed with the message, and the DomainError
@@ -175,9 +174,7 @@ def verification_run(*, city: City, verification: Verification, actor: User | No
 
 
 @transaction.atomic
-def verification_enqueue(
-    *, city: City, verification: Verification, actor: User | None
-) -> Verification:
+def verification_enqueue(*, city: City, verification: Verification, actor: User) -> Verification:
     """Return the verification marked as waiting; a background task runs it after commit."""
     _staff(city, actor)
     _same_city(city, verification, "verification")

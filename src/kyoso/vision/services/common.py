@@ -10,14 +10,13 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from kyoso.core.access import require_role
+from kyoso.core.access import require_actor
 from kyoso.core.errors import DomainError
 from kyoso.core.models import City, Role, User
 
 
-def _require_staff(city: City, actor: User | None) -> None:
-    if actor is not None:
-        require_role(actor, city, Role.STAFF)
+def _require_staff(city: City, actor: User) -> None:
+    require_actor(actor, city, Role.STAFF)
 
 
 def _clean(obj: models.Model, *, exclude: list[str] | None = None) -> None:

@@ -62,7 +62,7 @@ def _store_actual(
 def kpi_actual_record(
     *,
     city: City,
-    actor: User | None,
+    actor: User,
     kpi: Kpi,
     year: int,
     value: Decimal | str | float,
@@ -95,9 +95,7 @@ def kpi_actual_record(
 
 
 @transaction.atomic
-def kpi_actual_delete(
-    *, city: City, actor: User | None, kpi: Kpi, year: int, month: int = 0
-) -> None:
+def kpi_actual_delete(*, city: City, actor: User, kpi: Kpi, year: int, month: int = 0) -> None:
     _require_staff(city, actor)
     deleted, _count = KpiActual.objects.filter(city=city, kpi=kpi, year=year, month=month).delete()
     if not deleted:
@@ -122,7 +120,7 @@ CSV_COLUMNS = ("kpi_code", "year", "value", "note")
 
 
 @transaction.atomic
-def kpi_actuals_import_csv(*, city: City, actor: User | None, data: bytes) -> CsvImportResult:
+def kpi_actuals_import_csv(*, city: City, actor: User, data: bytes) -> CsvImportResult:
     """Return the counts after storing every row of a ``kpi_code,year,value,note`` CSV.
 
     All rows are checked first; one bad row rejects the whole file, naming the row.
@@ -203,7 +201,7 @@ def kpi_actuals_import_csv(*, city: City, actor: User | None, data: bytes) -> Cs
 
 
 @transaction.atomic
-def kpi_refresh_from_provider(*, city: City, kpi: Kpi, actor: User | None = None) -> int:
+def kpi_refresh_from_provider(*, city: City, kpi: Kpi, actor: User) -> int:
     """Return how many yearly actuals were stored from the KPI's registered provider."""
     _same_city(city, kpi, "kpi")
     if kpi.source != KpiSource.PROVIDER:

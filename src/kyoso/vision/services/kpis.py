@@ -94,7 +94,7 @@ def _check_kpi(city: City, kpi: Kpi) -> None:
 def kpi_create(
     *,
     city: City,
-    actor: User | None,
+    actor: User,
     theme: Theme,
     code: str,
     name_ja: str,
@@ -129,7 +129,7 @@ def kpi_create(
 
 
 @transaction.atomic
-def kpi_update(*, city: City, actor: User | None, kpi: Kpi, **values: Any) -> Kpi:
+def kpi_update(*, city: City, actor: User, kpi: Kpi, **values: Any) -> Kpi:
     """Return the KPI after changing the given fields."""
     _require_staff(city, actor)
     _same_city(city, kpi, "kpi")

@@ -61,7 +61,7 @@ def _check_measure(city: City, measure: Measure) -> None:
 
 @transaction.atomic
 def measure_create(
-    *, city: City, actor: User | None, theme: Theme, title_ja: str, **values: Any
+    *, city: City, actor: User, theme: Theme, title_ja: str, **values: Any
 ) -> Measure:
     """Return a new measure of a theme."""
     _require_staff(city, actor)
@@ -75,7 +75,7 @@ def measure_create(
 
 
 @transaction.atomic
-def measure_update(*, city: City, actor: User | None, measure: Measure, **values: Any) -> Measure:
+def measure_update(*, city: City, actor: User, measure: Measure, **values: Any) -> Measure:
     """Return the measure after changing the given fields."""
     _require_staff(city, actor)
     _same_city(city, measure, "measure")
@@ -94,7 +94,7 @@ def measure_update(*, city: City, actor: User | None, measure: Measure, **values
 def measure_kpi_link_set(
     *,
     city: City,
-    actor: User | None,
+    actor: User,
     measure: Measure,
     kpi: Kpi,
     expected_change: Decimal | str | float,
@@ -122,7 +122,7 @@ def measure_kpi_link_set(
 
 
 @transaction.atomic
-def measure_kpi_link_remove(*, city: City, actor: User | None, measure: Measure, kpi: Kpi) -> None:
+def measure_kpi_link_remove(*, city: City, actor: User, measure: Measure, kpi: Kpi) -> None:
     _require_staff(city, actor)
     deleted, _count = MeasureKpiLink.objects.filter(city=city, measure=measure, kpi=kpi).delete()
     if not deleted:
@@ -147,7 +147,7 @@ def _yen(raw: Any, field_name: str) -> Decimal:
 def measure_cost_set(
     *,
     city: City,
-    actor: User | None,
+    actor: User,
     measure: Measure,
     year: int,
     budget_yen: Decimal | int | str,
@@ -176,7 +176,7 @@ def measure_cost_set(
 def measure_milestone_add(
     *,
     city: City,
-    actor: User | None,
+    actor: User,
     measure: Measure,
     title_ja: str,
     due_date: date,

@@ -47,9 +47,7 @@ def _check_parent(city: City, theme: Theme | None, parent: Theme | None) -> None
 
 
 @transaction.atomic
-def theme_create(
-    *, city: City, actor: User | None, code: str, name_ja: str, **values: Any
-) -> Theme:
+def theme_create(*, city: City, actor: User, code: str, name_ja: str, **values: Any) -> Theme:
     """Return a new theme (a sub-theme when ``parent`` is given)."""
     _require_staff(city, actor)
     theme = Theme(city=city)
@@ -65,7 +63,7 @@ def theme_create(
 
 
 @transaction.atomic
-def theme_update(*, city: City, actor: User | None, theme: Theme, **values: Any) -> Theme:
+def theme_update(*, city: City, actor: User, theme: Theme, **values: Any) -> Theme:
     """Return the theme after changing the given fields."""
     _require_staff(city, actor)
     _same_city(city, theme, "theme")

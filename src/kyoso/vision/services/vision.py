@@ -19,7 +19,7 @@ from kyoso.vision.services.common import (
 
 
 @transaction.atomic
-def vision_save(*, city: City, actor: User | None, **values: Any) -> Vision:
+def vision_save(*, city: City, actor: User, **values: Any) -> Vision:
     """Return the city's vision after creating or updating it with ``values``."""
     _require_staff(city, actor)
     vision = Vision.objects.filter(city=city).first()

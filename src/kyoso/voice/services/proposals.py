@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from kyoso.core.access import is_staff, require_participant, require_role
 from kyoso.core.errors import ConflictError, DomainError, PermissionDeniedError
 from kyoso.core.models import City, District, Role, Upload, User
-from kyoso.core.services import audit_record, notification_send
+from kyoso.core.services import audit_record, notification_send, system_actor
 from kyoso.voice.models import (
     Follow,
     MeasureLink,
@@ -120,7 +120,7 @@ def proposal_support(
         proposal.save(update_fields=["threshold_reached_at", "response_due_at"])
         audit_record(
             city=city,
-            actor=None,
+            actor=system_actor(),
             action="voice.proposal.threshold",
             obj=proposal,
             details={"supports": proposal.support_count, "threshold": threshold},

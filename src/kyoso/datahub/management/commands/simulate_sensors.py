@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from kyoso.core.models import City
+from kyoso.core.services import system_actor
 from kyoso.datahub.models import Device
 from kyoso.datahub.sensors import DEMO_SENSORS, simulated_values
 from kyoso.datahub.services import device_credential_issue
@@ -47,7 +48,8 @@ class Command(BaseCommand):
         if not devices:
             raise CommandError("the city has no demo sensors; run `kyoso load-demo` first")
         tokens = {
-            d.key: device_credential_issue(actor=None, city=city, device=d)[1] for d in devices
+            d.key: device_credential_issue(actor=system_actor(), city=city, device=d)[1]
+            for d in devices
         }
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
         try:

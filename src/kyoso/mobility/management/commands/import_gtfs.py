@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kyoso.core.errors import DomainError
 from kyoso.core.models import City
+from kyoso.core.services import system_actor
 from kyoso.mobility.services import feed_import
 
 
@@ -27,7 +28,10 @@ class Command(BaseCommand):
             raise CommandError(f"no city {options['city']!r}")
         try:
             result = feed_import(
-                city=city, source=options["path"], actor=None, operator_name=options["operator"]
+                city=city,
+                source=options["path"],
+                actor=system_actor(),
+                operator_name=options["operator"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
