@@ -206,6 +206,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # entry has waited longer than LEDGER_SEAL_BOUND seconds.
 LEDGER_SEAL_EVERY = float(os.environ.get("KYOSO_LEDGER_SEAL_EVERY", "1"))
 LEDGER_SEAL_BOUND = float(os.environ.get("KYOSO_LEDGER_SEAL_BOUND", "60"))
+# A GTFS zip may unpack to this much (all files together); a zip bomb stops at the limit.
+KYOSO_GTFS_MAX_UNPACKED_MB = int(os.environ.get("KYOSO_GTFS_MAX_UNPACKED_MB", "1024"))
 KYOSO_MAX_UPLOAD_BYTES = int(os.environ.get("KYOSO_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
 # Secret ballots: the Ed25519 key that signs board heads and receipts lives in this file (or in

@@ -108,18 +108,68 @@ class GtfsFeed:
         return value
 
 
-def _open_source(source: Path) -> dict[str, bytes]:
+class FeedTooLargeError(ValueError):
+    """The feed breaks a size limit: a zip bomb, or more than this server takes."""
+
+
+@dataclass(frozen=True)
+class FeedLimits:
+    """What a feed may unpack to. A large real feed (1 M stop times) is about 60 MB unpacked
+    with a ratio near 10; a zip bomb is thousands to one."""
+
+    max_entries: int = 500
+    max_file_bytes: int = 512 * 1024 * 1024
+    max_total_bytes: int = 1024 * 1024 * 1024
+    max_ratio: int = 100  # unpacked / packed, for entries over 1 MiB unpacked
+
+
+CHUNK = 1024 * 1024
+
+
+def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, room: int, limits: FeedLimits) -> bytes:
+    """Read one entry, stopping as soon as it passes a limit (the sizes in a zip can lie)."""
+    cap = min(limits.max_file_bytes, room)
+    parts: list[bytes] = []
+    size = 0
+    with zf.open(info) as stream:
+        while chunk := stream.read(CHUNK):
+            size += len(chunk)
+            if size > cap:
+                which = "file" if cap == limits.max_file_bytes else "feed"
+                raise FeedTooLargeError(
+                    f"{info.filename}: the {which} unpacks to more than {cap // 2**20} MiB"
+                )
+            if size > CHUNK and size > limits.max_ratio * max(info.compress_size, 1):
+                raise FeedTooLargeError(
+                    f"{info.filename}: unpacks to over {limits.max_ratio} times its packed size "
+                    "(a zip bomb?)"
+                )
+            parts.append(chunk)
+    return b"".join(parts)
+
+
+def _open_source(source: Path, limits: FeedLimits) -> dict[str, bytes]:
     if source.is_dir():
         return {
             p.name: p.read_bytes() for p in source.iterdir() if p.is_file() and p.suffix == ".txt"
         }
     with zipfile.ZipFile(source) as zf:
+        entries = zf.infolist()
+        if len(entries) > limits.max_entries:
+            raise FeedTooLargeError(
+                f"the zip holds {len(entries)} entries; a feed has at most {limits.max_entries}"
+            )
+        files: dict[str, bytes] = {}
+        total = 0
         # Many publishers zip the folder rather than its contents.
-        return {
-            Path(n).name: zf.read(n)
-            for n in zf.namelist()
-            if n.endswith(".txt") and not n.startswith("__MACOSX")
-        }
+        for info in entries:
+            n = info.filename
+            if info.is_dir() or not n.endswith(".txt") or n.startswith("__MACOSX"):
+                continue
+            data = _read_entry(zf, info, limits.max_total_bytes - total, limits)
+            total += len(data)
+            files[Path(n).name] = data
+        return files
 
 
 def _rows(name: str, data: bytes, report: ValidationReport) -> Iterator[Row]:
@@ -145,13 +195,16 @@ def _rows(name: str, data: bytes, report: ValidationReport) -> Iterator[Row]:
         start = reader.line_num
 
 
-def read_feed(source: str | Path) -> tuple[GtfsFeed, ValidationReport]:
+def read_feed(
+    source: str | Path, limits: FeedLimits | None = None
+) -> tuple[GtfsFeed, ValidationReport]:
     """Return the feed read from a folder or zip and the report of every problem found.
 
-    Nothing is written anywhere: callers reject the feed when ``report.ok`` is False.
+    Nothing is written anywhere: callers reject the feed when ``report.ok`` is False. A zip
+    that unpacks past ``limits`` raises FeedTooLargeError (a ValueError) before it is all read.
     """
     report = ValidationReport()
-    files = _open_source(Path(source))
+    files = _open_source(Path(source), limits or FeedLimits())
     for name in REQUIRED_FILES:
         if name not in files:
             report.error(name, 0, "", "required file is missing")

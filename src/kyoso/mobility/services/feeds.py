@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from kyoso.core.access import require_role
 from kyoso.core.errors import DomainError, NotFoundError
 from kyoso.core.models import City, Role, User
 from kyoso.core.services import audit_record
-from kyoso.mobility.algorithms.gtfs_feed import read_feed
+from kyoso.mobility.algorithms.gtfs_feed import FeedLimits, read_feed
 from kyoso.mobility.algorithms.gtfs_validation import Problem
 from kyoso.mobility.models import Feed
 from kyoso.mobility.services.feed_writer import delete_feed_rows, storage_problems, write_feed
@@ -73,7 +74,8 @@ def feed_import(
     if not path.exists():
         raise DomainError(_("The feed file or folder was not found."), field="source")
     try:
-        parsed, report = read_feed(path)
+        limits = FeedLimits(max_total_bytes=settings.KYOSO_GTFS_MAX_UNPACKED_MB * 2**20)
+        parsed, report = read_feed(path, limits)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, csv.Error) as exc:
         problem = Problem("error", path.name, 0, "", str(exc))  # a corrupt zip, for example
         return FeedImportResult(None, [problem], time.perf_counter() - started)
