@@ -10,8 +10,19 @@ class HealthConfig(AppConfig):
     verbose_name = _("Health and care")
 
     def ready(self) -> None:
-        from kyoso.core.registry import Module, register_module
+        from kyoso.core.registry import SCHEDULED_TASKS, Module, ScheduledTask, register_module
 
+        # The worker reminds the day before: every 15 minutes, appointments in the next 24 hours.
+        SCHEDULED_TASKS.register(
+            "health.reminders",
+            ScheduledTask("health.reminders", "kyoso.health.tasks.reminders_send_task", 15 * 60),
+        )
+        SCHEDULED_TASKS.register(
+            "health.retention",
+            ScheduledTask(
+                "health.retention", "kyoso.health.tasks.expired_entries_purge_task", 24 * 3600
+            ),
+        )
         register_module(
             Module(
                 app_label=self.label,

@@ -19,7 +19,9 @@ class PayloadCipher:
     def __init__(self, keys: Sequence[str]) -> None:
         if not keys:
             raise ValueError("at least one key is needed")
-        self._fernet = MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
+        fernets = [Fernet(k.encode() if isinstance(k, str) else k) for k in keys]
+        self._first = fernets[0]
+        self._fernet = MultiFernet(fernets)
 
     def encrypt(self, payload: dict[str, Any]) -> str:
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
@@ -30,6 +32,14 @@ class PayloadCipher:
             return json.loads(self._fernet.decrypt(token.encode("ascii")))
         except InvalidToken as exc:
             raise ValueError("the payload cannot be decrypted with the configured keys") from exc
+
+    def is_current(self, token: str) -> bool:
+        """Return whether the token is encrypted under the first key already."""
+        try:
+            self._first.decrypt(token.encode("ascii"))
+        except InvalidToken:
+            return False
+        return True
 
     def rotate(self, token: str) -> str:
         """Return the token re-encrypted under the first key."""

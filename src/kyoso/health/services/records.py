@@ -466,20 +466,33 @@ def expired_entries_purge(*, today: date | None = None) -> int:
 
 
 def payloads_rotate(*, batch: int = 500) -> int:
-    """Re-encrypt every payload under the newest key and recompute code hashes; return count."""
+    """Re-encrypt under the first key every health payload and appointment reason that is not
+    yet under it, recomputing code hashes (the index key may have changed too); return the count.
+
+    Idempotent: a second run finds everything under the first key and rewrites nothing.
+    """
     done = 0
     c = cipher()
     last = 0
     while True:
         rows = list(HealthEntry.objects.filter(pk__gt=last).order_by("pk")[:batch])
         if not rows:
-            return done
+            break
         with transaction.atomic():
             for e in rows:
                 resource = c.decrypt(e.payload)
                 tokens = code_hashes(resource)
+                index = "\n" + "\n".join(tokens) + "\n" if tokens else ""
+                if c.is_current(e.payload) and e.code_index == index:
+                    continue
                 e.payload = c.rotate(e.payload)
-                e.code_index = "\n" + "\n".join(tokens) + "\n" if tokens else ""
+                e.code_index = index
                 e.save(update_fields=["payload", "code_index"])
-        done += len(rows)
+                done += 1
         last = rows[-1].pk
+    reasons = Appointment.objects.exclude(reason="").order_by("pk").only("pk", "reason")
+    for a in reasons.iterator(chunk_size=batch):
+        if not c.is_current(a.reason):
+            Appointment.objects.filter(pk=a.pk).update(reason=c.rotate(a.reason))
+            done += 1
+    return done
