@@ -1,0 +1,59 @@
+"""Every app speaks Japanese: each has a complete, compiled ja catalogue."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+APPS = Path(__file__).resolve().parents[2] / "src" / "kyoso"
+ENTRY = re.compile(r'^msgid ((?:"(?:[^"\\]|\\.)*"\n?)+)', re.M)
+STRINGS = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _apps_with_pages() -> list[Path]:
+    return sorted(p.parent for p in APPS.glob("*/templates") if p.is_dir())
+
+
+def _untranslated(po: Path) -> list[str]:
+    missing = []
+    for block in po.read_text(encoding="utf-8").split("\n\n"):
+        entry = ENTRY.search(block)
+        if entry is None:
+            continue
+        msgid = "".join(STRINGS.findall(entry.group(1)))
+        if not msgid:
+            continue  # the header
+        after = block[entry.end() :]
+        msgstr = "".join(STRINGS.findall(after.split("\n#", 1)[0]))
+        if "#, fuzzy" in block or not msgstr.strip():
+            missing.append(msgid)
+    return missing
+
+
+@pytest.mark.parametrize("app", _apps_with_pages(), ids=lambda p: p.name)
+def test_every_app_with_pages_has_a_complete_japanese_catalogue(app: Path) -> None:
+    po = app / "locale" / "ja" / "LC_MESSAGES" / "django.po"
+    assert po.is_file(), f"{app.name} has pages but no Japanese catalogue"
+    assert _untranslated(po) == []
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
+@pytest.mark.parametrize("app", _apps_with_pages(), ids=lambda p: p.name)
+def test_the_compiled_catalogue_matches_its_source(app: Path, tmp_path: Path) -> None:
+    po = app / "locale" / "ja" / "LC_MESSAGES" / "django.po"
+    compiled = tmp_path / "django.mo"
+    subprocess.run(["msgfmt", "--check-format", "-o", compiled, po], check=True)
+    assert compiled.read_bytes() == po.with_suffix(".mo").read_bytes(), (
+        f"run `make messages`: {app.name}'s django.mo is older than its django.po"
+    )
+
+
+@pytest.mark.django_db
+def test_the_health_pages_speak_japanese(client, city, citizen) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(citizen)
+    page = client.get(f"/{city.slug}/health/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "わたしの健康" in page and "My health" not in page
