@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyoso.core.models import City
 from kyoso.health.models.records import CareProvider
@@ -45,7 +46,7 @@ class ClinicSchedule(models.Model):
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", _("booked")
     CANCELLED = "cancelled", _("cancelled")
-    FULFILLED = "fulfilled", _("done")
+    FULFILLED = "fulfilled", pgettext_lazy("appointment", "done")
 
 
 class Appointment(models.Model):

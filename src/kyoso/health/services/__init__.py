@@ -13,6 +13,11 @@ from kyoso.health.services.booking import (
     visit_ready,
     visit_signal_send,
 )
+from kyoso.health.services.providers import (
+    care_provider_ensure,
+    care_staff_ensure,
+    health_profile_set,
+)
 from kyoso.health.services.records import (
     ImportResult,
     bundle_import,
@@ -40,10 +45,13 @@ __all__ = [
     "bundle_import",
     "calendar_of",
     "care_note_add",
+    "care_provider_ensure",
+    "care_staff_ensure",
     "device_csv_import",
     "entry_create",
     "entry_read",
     "expired_entries_purge",
+    "health_profile_set",
     "patient_get",
     "payloads_rotate",
     "privacy_budget_set",

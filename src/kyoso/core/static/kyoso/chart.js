@@ -13,7 +13,25 @@
     chart.setOption(option);
     window.addEventListener("resize", function () { chart.resize(); });
   }
-  function initAll() { document.querySelectorAll(".chart[data-option-id]").forEach(initChart); }
+  // ECharts (large) is fetched only by pages that have a chart, and only once.
+  var self = document.currentScript;
+  var loading = null;
+  function withEcharts(then) {
+    if (window.echarts) { then(); return; }
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = (self && self.dataset.echarts) || "/static/vendor/echarts/echarts.min.js";
+        s.onload = resolve; s.onerror = reject;
+        document.head.appendChild(s);
+      });
+    }
+    loading.then(then);
+  }
+  function initAll() {
+    var charts = document.querySelectorAll(".chart[data-option-id]");
+    if (charts.length) withEcharts(function () { charts.forEach(initChart); });
+  }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initAll); else initAll();
   document.addEventListener("htmx:afterSwap", initAll);
 })();
