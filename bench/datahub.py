@@ -82,8 +82,10 @@ def _seed(database_url: str, var_dir: str) -> dict[str, Any]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from kyoso.core.models import City, Membership, User
-    from kyoso.core.services import api_token_create
+    from kyoso.core.services import api_token_create, system_actor
     from kyoso.datahub.services import device_register, readings_ingest
     from kyoso.datahub.services.devices import PropertySpec
     from kyoso.datahub.wire import Observation
@@ -94,9 +96,11 @@ def _seed(database_url: str, var_dir: str) -> dict[str, Any]:
     )  # fmt: skip
     user = User.objects.create_user(email="bench@hitachi.example", password=None)
     Membership.objects.create(city=city, user=user, role="staff")
+    # Staff keys work only once the account has two-step sign-in set up.
+    TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
     token = api_token_create(user=user, name="bench")[1]
     device = device_register(
-        actor=None, city=city, key="air-bench", name="bench", entity_type="AirQualityObserved",
+        actor=system_actor(), city=city, key="air-bench", name="bench", entity_type="AirQualityObserved",
         lat=36.59, lon=140.65, properties=[PropertySpec("pm25", "µg/m3", 0, 1000)],
     )  # fmt: skip
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
