@@ -57,3 +57,17 @@ def test_the_health_pages_speak_japanese(client, city, citizen) -> None:  # type
     client.force_login(citizen)
     page = client.get(f"/{city.slug}/health/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "わたしの健康" in page and "My health" not in page
+
+
+def test_words_that_mean_different_things_in_different_apps_keep_their_meaning() -> None:
+    """Django merges the apps' catalogues (the first app wins), so a word whose meaning differs
+    between apps carries a context: a ranking's "Place" is 順位, an event's is 場所."""
+    from django.utils import translation
+    from django.utils.translation import gettext, pgettext
+
+    with translation.override("ja"):
+        assert pgettext("rank", "Place") == "順位" and gettext("Place") == "場所"
+        assert pgettext("voting period", "Open") == "受付期間" and gettext("Open") == "開く"
+        assert pgettext("clinic days", "closed") == "休診" and gettext("closed") == "対応済み"
+        assert pgettext("appointment", "done") == "診療済み"
+        assert pgettext("help request", "accepted") == "引き受けた"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyoso.commons.models.themes import Theme
 from kyoso.core.models import City, District
@@ -131,10 +132,10 @@ class GroupPost(models.Model):
 
 
 class HelpStatus(models.TextChoices):
-    ASKED = "asked", _("asked")
-    ACCEPTED = "accepted", _("accepted")
-    DECLINED = "declined", _("declined")
-    DONE = "done", _("done")
+    ASKED = "asked", pgettext_lazy("help request", "asked")
+    ACCEPTED = "accepted", pgettext_lazy("help request", "accepted")
+    DECLINED = "declined", pgettext_lazy("help request", "declined")
+    DONE = "done", pgettext_lazy("help request", "done")
 
 
 class HelpRequest(models.Model):
