@@ -106,12 +106,12 @@ def test_booking_follows_the_calendar(city, citizen, schedule):
         services.appointment_book(
             city=city, actor=citizen, patient=citizen, schedule=schedule, start=_at(holiday)
         )
-    with pytest.raises(DomainError, match="空き枠"):
+    with pytest.raises(DomainError, match="予約枠はありません"):
         services.appointment_book(
             city=city, actor=citizen, patient=citizen, schedule=schedule,
             start=_at(_open_day(), "09:10"),
         )  # fmt: skip
-    with pytest.raises(DomainError, match="90日"):
+    with pytest.raises(DomainError, match="90日先"):
         services.appointment_book(
             city=city, actor=citizen, patient=citizen, schedule=schedule,
             start=_at(_open_day(after=120)),
@@ -136,7 +136,7 @@ def test_the_clinic_cancels_and_the_person_is_told(city, citizen, doctor, schedu
     services.appointment_cancel(city=city, actor=doctor, appointment=appointment)
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
-    assert Notification.objects.filter(user=citizen, title__contains="キャンセル").exists()
+    assert Notification.objects.filter(user=citizen, title__contains="取り消しました").exists()
     with pytest.raises(ConflictError):
         services.appointment_cancel(city=city, actor=citizen, appointment=appointment)
 
@@ -153,7 +153,7 @@ def test_reminders_go_once_the_day_before_and_run_on_the_schedule(city, citizen,
     assert services.reminders_send(now=day_before + timedelta(hours=1)) == 0
     assert Notification.objects.filter(user=citizen, kind="health.reminder").count() == 1
     keys = {entry.key for entry in SCHEDULED_TASKS.entries()}
-    assert {"health.reminders_send", "health.expired_entries_purge"} <= keys
+    assert {"health.reminders", "health.retention"} <= keys
 
 
 def test_rotating_keys_reencrypts_records_and_reasons(city, citizen, schedule, settings):

@@ -60,21 +60,19 @@ def test_patient_and_doctor_connect_after_agreement_and_identity_check(
                 pages[who] = page
             # No call before both steps: the room is not on the page yet.
             assert pages["patient"].locator("#visit-room").count() == 0
-            pages["patient"].get_by_role(
-                "button", name="オンラインで診てもらうことに同意します"
-            ).click()
+            pages["patient"].get_by_role("button", name="オンライン診療に同意します").click()
             pages["doctor"].goto(room)
-            pages["doctor"].get_by_role("button", name="本人確認をした").click()
+            pages["doctor"].get_by_role("button", name="本人確認済み").click()
             pages["patient"].goto(room)
             for page in pages.values():
-                page.locator("#visit-room[data-state=connected]").wait_for(timeout=60000)
-                assert page.locator("#call-status").inner_text() == "つながりました"
+                page.locator("#visit-room[data-state=connected]").wait_for(timeout=120000)
+                assert page.locator("#call-status").inner_text() == "接続しました"
             # Real media arrived from the other side (the fake camera's frames).
             pages["doctor"].wait_for_function(
                 "document.getElementById('remote-video').videoWidth > 0", timeout=30000
             )
             pages["patient"].get_by_role("button", name="通話を終える").click()
-            pages["doctor"].locator("#visit-room[data-state=ended]").wait_for(timeout=30000)
+            pages["doctor"].locator("#visit-room[data-state=ended]").wait_for(timeout=60000)
         finally:
             browser.close()
     appointment = Appointment.objects.get(pk=appointment.pk)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from kyoso.core.services import audit_record, system_actor
 from kyoso.health.services import payloads_rotate
 
 
@@ -21,4 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         done = payloads_rotate(batch=options["batch"])
+        audit_record(
+            city=None, actor=system_actor(), action="health.keys_rotate", details={"fields": done}
+        )
         self.stdout.write(f"health fields re-encrypted under the first key: {done}")
