@@ -97,3 +97,24 @@ def test_no_serious_accessibility_violations(page, city, citizen, path):
         page.wait_for_load_state()
     page.goto(page.base_url + path)
     assert _axe_serious(page) == []
+
+
+def test_the_people_page_fits_a_phone(browser, live_server, city):  # type: ignore[no-untyped-def]
+    """Its wide table scrolls inside its box; a hidden column label once widened the page."""
+    from tests.core.factories import MembershipFactory, UserFactory
+    from tests.second_step import browser_sign_in
+
+    city_admin = MembershipFactory(city=city, role="admin").user
+    long_name = UserFactory(email="a-rather-long-address-for-a-phone@hitachi.example")
+    MembershipFactory(city=city, user=long_name, role="operator")
+    context = browser.new_context(locale="ja-JP", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.set_default_timeout(60000)
+    browser_sign_in(page, city_admin, PASSWORD, base_url=live_server.url)
+    page.goto(live_server.url + "/hitachi/staff/members/")
+    assert page.get_by_role("heading", name="役割を付ける").is_visible()
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    context.close()
