@@ -24,51 +24,38 @@ the load average (``uptime``) before and after.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
-import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchlib import load, machine  # noqa: E402
+from benchlib import (  # noqa: E402
+    Http,
+    drop_database,
+    free_port,
+    load,
+    machine,
+    serve,
+    stop,
+    throwaway_database,
+    uptime,
+)
 
 STELLIO_TYPE_Q_REQ_S = 30.0  # published, 8 vCPU
 STELLIO_VCPUS = 8
 ENV_CONTEXT = "https://raw.githubusercontent.com/smart-data-models/dataModel.Environment/master/context.jsonld"
 LINK = f'<{ENV_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
-
-
-def _uptime() -> str:
-    env = {**os.environ, "TZ": "UTC"}
-    return subprocess.run(
-        ["uptime"], capture_output=True, text=True, check=False, env=env
-    ).stdout.strip()
-
-
-def _database(base_url: str) -> tuple[str, str, str]:
-    import psycopg
-
-    parts = urlsplit(base_url)
-    name = f"kyoso_bench_ngsi_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return parts._replace(path=f"/{name}").geturl(), admin, name
 
 
 def _seed(database_url: str, var_dir: str) -> dict[str, Any]:
@@ -122,68 +109,6 @@ def _seed(database_url: str, var_dir: str) -> dict[str, Any]:
     return {"token": token, "start": start, "end": end, "readings": 30 * 24 * 60}
 
 
-def _serve(database_url: str, var_dir: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    from cryptography.fernet import Fernet
-
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "KYOSO_"))},
-        "KYOSO_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "KYOSO_HEALTH_KEYS": Fernet.generate_key().decode(),
-        "KYOSO_HEALTH_INDEX_KEY": secrets.token_urlsafe(32),
-        "KYOSO_BOARD_SIGNING_KEY": secrets.token_hex(32),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url,
-        "KYOSO_VAR_DIR": var_dir,
-        "STATIC_ROOT": str(Path(var_dir) / "static"),
-        "DJANGO_SETTINGS_MODULE": "kyoso.settings",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kyoso", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", "1"],
-        env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"kyoso serve did not start; see {log}") from None
-            time.sleep(0.3)
-
-
-class Http:
-    def __init__(self, port: int, token: str):
-        self.port = port
-        self.headers = {
-            "Authorization": f"Bearer {token}",
-            "Link": LINK,
-            "Host": "127.0.0.1",
-            "X-Forwarded-Proto": "https",  # production settings redirect plain HTTP
-        }
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-
-    def request(self, method: str, path: str, body: Any = None) -> tuple[int, bytes]:
-        headers = dict(self.headers)
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        for attempt in (1, 2):
-            try:
-                self.conn.request(method, path, body=data, headers=headers)
-                response = self.conn.getresponse()
-                return response.status, response.read()
-            except (http.client.HTTPException, ConnectionError):
-                self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-
 def _entities(n: int, rng: random.Random) -> list[dict[str, Any]]:
     out = []
     for i in range(n):
@@ -215,18 +140,15 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--temporal-runs", type=int, default=60)
     args = parser.parse_args()
-    out: dict[str, Any] = {"benchmark": "datahub.ngsi_ld", **machine(), "uptime_before": _uptime()}
+    out: dict[str, Any] = {"benchmark": "datahub.ngsi_ld", **machine(), "uptime_before": uptime()}
     var_dir = tempfile.mkdtemp(prefix="kyoso-bench-ngsi-")
-    database_url, admin, name = _database(args.pg)
+    database_url, admin, name = throwaway_database(args.pg, "kyoso_bench_ngsi")
     server = None
     try:
         seeded = _seed(database_url, var_dir)
-        port = socket.socket()
-        port.bind(("127.0.0.1", 0))
-        free = port.getsockname()[1]
-        port.close()
-        server = _serve(database_url, var_dir, free, Path(var_dir) / "server.log")
-        client = Http(free, seeded["token"])
+        free = free_port()
+        server = serve(database_url, var_dir, free)
+        client = Http(free, {"Authorization": f"Bearer {seeded['token']}", "Link": LINK})
         rng = random.Random(4)
         entities = _entities(args.entities, rng)
 
@@ -308,17 +230,13 @@ def main() -> int:
             }
         out["temporal_hourly_mean_30_days"] = {"readings": seeded["readings"], **temporal}
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
-        import psycopg
+        stop(server)
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(admin, name)
     out["load_after"] = load()
-    out["uptime_after"] = _uptime()
+    out["uptime_after"] = uptime()
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0
 

@@ -19,42 +19,32 @@
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import load, machine
+from benchlib import (
+    Http,
+    drop_database,
+    free_port,
+    load,
+    machine,
+    serve,
+    stop,
+    throwaway_database,
+    uptime,
+)
 
 HAPI_PUBLISHED = {"crud_per_s": 3900, "vcpu": 8, "source": "HealthSamurai fhir-server-performance-benchmark (published)"}  # fmt: skip
-
-
-def _uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
-
-
-def _database(base_url: str) -> tuple[str, str, str]:
-    import psycopg
-
-    parts = urlsplit(base_url)
-    name = f"kyoso_bench_health_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return parts._replace(path=f"/{name}").geturl(), admin, name
 
 
 def _observation(patient_id: int, at: datetime, value: float) -> dict[str, Any]:
@@ -172,54 +162,15 @@ def _seed(
     }
 
 
-def _serve(
-    database_url: str, var_dir: str, keys: dict[str, str], port: int, log: Path
-) -> subprocess.Popen[bytes]:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "KYOSO_"))},
-        **keys,
-        "KYOSO_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(64),
-        "KYOSO_BOARD_SIGNING_KEY": secrets.token_hex(32), "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url, "KYOSO_VAR_DIR": var_dir,
-        "STATIC_ROOT": str(Path(var_dir) / "static"), "DJANGO_SETTINGS_MODULE": "kyoso.settings",
-    }  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kyoso", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"kyoso serve did not start; see {log}") from None
-            time.sleep(0.3)
-
-
-class Http:
-    def __init__(self, port: int, token: str):
-        self.port = port
-        self.headers = {"Authorization": f"Bearer {token}", "Host": "127.0.0.1", "X-Forwarded-Proto": "https", "Accept": "application/fhir+json"}  # fmt: skip
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-
-    def request(self, method: str, path: str, body: Any = None) -> tuple[int, bytes]:
-        headers = dict(self.headers)
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/fhir+json"
-        self.conn.request(method, path, body=data, headers=headers)
-        response = self.conn.getresponse()
-        return response.status, response.read()
+def _client(port: int, token: str) -> Http:
+    return Http(port, {"Authorization": f"Bearer {token}", "Accept": "application/fhir+json"})
 
 
 def _timed(client: Http, calls: list[tuple[str, str, Any]], ok: set[int]) -> list[float]:
     out = []
     for method, path, body in calls:
         t0 = time.perf_counter()
-        status, text = client.request(method, path, body)
+        status, text = client.request(method, path, body, "application/fhir+json")
         out.append(time.perf_counter() - t0)
         if status not in ok:
             raise RuntimeError(f"{method} {path} answered {status}: {text[:300]!r}")
@@ -235,7 +186,7 @@ def _concurrent(
     shares = [calls[i::clients] for i in range(clients)]
     t0 = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
-        parts = list(pool.map(lambda part: _timed(Http(port, token), part, ok), shares))
+        parts = list(pool.map(lambda part: _timed(_client(port, token), part, ok), shares))
     wall = time.perf_counter() - t0
     runs = [r for part in parts for r in part]
     return {**_summary(runs), "clients": clients, "per_s": round(len(runs) / wall, 1)}
@@ -286,20 +237,17 @@ def main() -> int:
     args = parser.parse_args()
     from cryptography.fernet import Fernet
 
-    out: dict[str, Any] = {"benchmark": "health.fhir", **machine(), "uptime_before": _uptime()}
+    out: dict[str, Any] = {"benchmark": "health.fhir", **machine(), "uptime_before": uptime()}
     keys = {"KYOSO_HEALTH_KEYS": Fernet.generate_key().decode(), "KYOSO_HEALTH_INDEX_KEY": secrets.token_urlsafe(32)}  # fmt: skip
     var_dir = tempfile.mkdtemp(prefix="kyoso-bench-health-")
-    database_url, admin, name = _database(args.pg)
+    database_url, admin, name = throwaway_database(args.pg, "kyoso_bench_health")
     server = None
     try:
         seeded = _seed(database_url, var_dir, keys, args.patients, args.observations)
         out["data"] = {"patients": args.patients, "observations": seeded["loaded"], "bulk_load_seconds": seeded["load_seconds"]}  # fmt: skip
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        sock.close()
-        server = _serve(database_url, var_dir, keys, port, Path(var_dir) / "server.log")
-        doctor = Http(port, seeded["tokens"]["doctor"])
+        port = free_port()
+        server = serve(database_url, var_dir, port, keys)
+        doctor = _client(port, seeded["tokens"]["doctor"])
         rng = random.Random(3)
         me = seeded["patient_ids"][0]
         warm = [("GET", f"/fhir/R4/Observation/{seeded['entry_ids'][0]}", None)] * 5
@@ -324,18 +272,14 @@ def main() -> int:
             "note": "HAPI's figure is published, not measured here; Kyoso's includes a consent check and an access-log write on every read.",
         }  # fmt: skip
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
-        import psycopg
+        stop(server)
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(admin, name)
     out["private_table"] = _private_table(args.residents, 1.0)
     out["load_after"] = load()
-    out["uptime_after"] = _uptime()
+    out["uptime_after"] = uptime()
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0
 
