@@ -1,5 +1,13 @@
 """Mobility data: timetables imported from GTFS / GTFS-JP, and the live state around them."""
 
+from kyoso.mobility.models.demand import (
+    DemandService,
+    DemandVehicle,
+    DemandVehicleKind,
+    DispatchRun,
+    RideRequest,
+    RideStatus,
+)
 from kyoso.mobility.models.live import (
     Alert,
     CrowdingLevel,
@@ -36,6 +44,10 @@ __all__ = [
     "Calendar",
     "CalendarDate",
     "CrowdingLevel",
+    "DemandService",
+    "DemandVehicle",
+    "DemandVehicleKind",
+    "DispatchRun",
     "Facility",
     "FacilityStatus",
     "FareAttribute",
@@ -45,6 +57,8 @@ __all__ = [
     "Frequency",
     "RealtimeStopTimeUpdate",
     "RealtimeTripUpdate",
+    "RideRequest",
+    "RideStatus",
     "RidershipRecord",
     "Route",
     "ShapePoint",

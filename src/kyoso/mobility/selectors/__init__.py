@@ -6,6 +6,17 @@ from kyoso.mobility.selectors.demand import (
     ridership_by_year,
     supply_demand,
 )
+from kyoso.mobility.selectors.demand_rides import (
+    DispatchBoard,
+    VehicleRun,
+    demand_flex_export,
+    demand_service_get,
+    demand_services,
+    dispatch_board,
+    ride_get,
+    rides_of,
+    vehicle_position,
+)
 from kyoso.mobility.selectors.departures import Departure, departures_at, trip_delays
 from kyoso.mobility.selectors.live import (
     FacilityNow,
@@ -34,12 +45,18 @@ from kyoso.mobility.selectors.stops import (
 
 __all__ = [
     "Departure",
+    "DispatchBoard",
     "FacilityNow",
     "NearbyTaxi",
     "SupplyDemandRow",
+    "VehicleRun",
     "active_feeds",
     "alerts_live",
+    "demand_flex_export",
+    "demand_service_get",
+    "demand_services",
     "departures_at",
+    "dispatch_board",
     "facilities_at_stop",
     "facilities_now",
     "facility_get",
@@ -48,7 +65,9 @@ __all__ = [
     "haversine_km",
     "punctuality_now",
     "realtime_snapshot",
+    "ride_get",
     "ridership_by_year",
+    "rides_of",
     "service_ids_on",
     "simulator_plans",
     "stop_get",
@@ -58,6 +77,7 @@ __all__ = [
     "supply_demand",
     "taxis_near",
     "trip_delays",
+    "vehicle_position",
     "vehicles_geojson",
     "vehicles_live",
 ]
