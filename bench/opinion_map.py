@@ -25,14 +25,18 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from kyoso.voice.algorithms.opinion_map import compute_opinion_map  # noqa: E402
+from benchlib import spread  # noqa: E402
+from kyoso.voice.algorithms.opinion_map import OpinionMap, compute_opinion_map  # noqa: E402
 from kyoso.voice.algorithms.polis_csv import read_conversation, replay_snapshots  # noqa: E402
 from kyoso.voice.algorithms.vote_matrix import VoteMatrix  # noqa: E402
 
 DEFAULT_DIR = Path(os.environ.get("KYOSO_SHARED_DATA", ROOT.parent / "shared" / "data")) / "polis"
 SEED = 20261123
 REPLAY_STEPS = 20
+WARM_RUNS = 3  # warm calls after the cold one, per side and case
+UPDATE_RUNS = 7  # one-vote updates timed on conversations of up to 20,000 participants
 PER_PARTICIPANT = 36  # cap per resampled participant; ~30 votes on average after it
 
 
@@ -167,33 +171,59 @@ def case_input(polis_dir: Path, case: str) -> tuple[VoteMatrix, list[int]]:
 def run_case(side: str, case: str, polis_dir: Path) -> dict[str, Any]:
     """Run one side on one case in this process and return its timing."""
     votes, mod = case_input(polis_dir, case)
-    # Symmetric: each side's libraries are imported before its timers (Kyoso imports
-    # scikit-learn lazily, red-dwarf at module load); "seconds" is the first call in the
-    # process (cold), "warm_seconds" a second call on the same input.
+    # Symmetric: each side's libraries are imported before its timers (red-dwarf imports
+    # scikit-learn and pandas at module load); "seconds" is the first call in the process
+    # (cold), "warm" the next WARM_RUNS calls on the same input (median and spread).
     times: list[float] = []
+    extra: dict[str, Any] = {}
     if side == "kyoso":
-        from sklearn.metrics import silhouette_score  # noqa: F401
-        from sklearn.utils.extmath import randomized_svd  # noqa: F401
-
-        for _ in range(2):
+        for _ in range(1 + WARM_RUNS):
             t0 = time.perf_counter()
             m = compute_opinion_map(votes, moderated_out=mod)
             times.append(time.perf_counter() - t0)
-        extra: dict[str, Any] = {"groups": m.group_sizes}
+        extra["groups"] = m.group_sizes
+        if votes.shape[0] <= 20_000:
+            extra["update_ms"] = spread([t * 1000 for t in update_times(votes, mod, m)], 2)
     else:
         from reddwarf.implementations.polis import run_pipeline
 
         data = reddwarf_votes(votes)
-        for _ in range(2):
+        for _ in range(1 + WARM_RUNS):
             t0 = time.perf_counter()
             res = run_pipeline(votes=data, mod_out_statement_ids=mod, random_state=0)
             times.append(time.perf_counter() - t0)
         sizes = res.participants_df["cluster_id"].value_counts()
-        extra = {"groups": sorted((int(n) for n in sizes), reverse=True)}
+        extra["groups"] = sorted((int(n) for n in sizes), reverse=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-    return {"seconds": round(times[0], 3), "warm_seconds": round(times[1], 3),
+    warm = spread(times[1:], 4)
+    return {"seconds": round(times[0], 3), "warm_seconds": warm["median"], "warm": warm,
             "peak_rss_gib": round(peak, 3), "shape": list(votes.shape),
             "votes": int(votes.votes.nnz), **extra}  # fmt: skip
+
+
+def update_times(votes: VoteMatrix, mod: list[int], current: OpinionMap) -> list[float]:
+    """Return the times of UPDATE_RUNS map updates, each after one new vote of a participant.
+
+    This is what a conversation does on every vote: the map is recomputed from the stored
+    previous state (axes, base clusters, groups, k smoother), without replaying history.
+    """
+    rng = np.random.default_rng(SEED)
+    coo = votes.votes.tocoo()
+    out = []
+    for _ in range(UPDATE_RUNS):
+        row = int(rng.integers(votes.shape[0]))
+        seen = set(votes.votes.indices[votes.votes.indptr[row] : votes.votes.indptr[row + 1]])
+        col = next(int(j) for j in rng.permutation(votes.shape[1]) if j not in seen)
+        after = VoteMatrix.from_triples(
+            np.append(votes.participant_ids[coo.row], votes.participant_ids[row]),
+            np.append(votes.statement_ids[coo.col], votes.statement_ids[col]),
+            np.append(coo.data, 1.0),
+            participant_ids=votes.participant_ids, statement_ids=votes.statement_ids,
+        )  # fmt: skip
+        t0 = time.perf_counter()
+        compute_opinion_map(after, moderated_out=mod, previous=current.state)
+        out.append(time.perf_counter() - t0)
+    return out
 
 
 def spawn(side: str, case: str, polis_dir: Path, timeout: float) -> dict[str, Any]:

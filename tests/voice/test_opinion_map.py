@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
-from kyoso.voice.algorithms.opinion_clusters import KSmoother, choose_groups
+from kyoso.voice.algorithms.opinion_clusters import KSmoother, choose_groups, silhouette
 from kyoso.voice.algorithms.opinion_map import OpinionMap, compute_opinion_map
 from kyoso.voice.algorithms.opinion_pca import centered_votes, fit_pca, project_rows
 from kyoso.voice.algorithms.polis_csv import read_conversation, replay_snapshots
@@ -288,3 +288,90 @@ def test_history_replay_is_deterministic_and_optional() -> None:
     camp = np.arange(300) % 2
     assert adjusted_rand_score(camp, a.labels) > 0.9
     assert adjusted_rand_score(camp, flat.labels) > 0.9
+
+
+def _votes_with_counts(counts: list[int], n_statements: int, seed: int = 3) -> VoteMatrix:
+    # Participant i votes (at random, no passes) on the first counts[i] statements.
+    rng = np.random.default_rng(seed)
+    rows = [i for i, c in enumerate(counts) for _ in range(c)]
+    cols = [j for c in counts for j in range(c)]
+    vals = rng.choice([-1, 1], size=len(rows))
+    return VoteMatrix.from_triples(
+        rows, cols, vals, participant_ids=np.arange(len(counts)),
+        statement_ids=np.arange(n_statements),
+    )  # fmt: skip
+
+
+def test_in_conversation_needs_seven_votes_or_all_statements() -> None:
+    # Polis conversation.clj :in-conv: at least min(7, statements) votes (passes count).
+    votes = _votes_with_counts([7] * 20 + [6] * 5 + [8] * 5, 30)
+    clustered = compute_opinion_map(votes).clustered
+    assert clustered[:20].all() and not clustered[20:25].any() and clustered[25:].all()
+    # With only five statements, voting on all five is enough.
+    few = _votes_with_counts([5] * 20 + [4] * 3, 5)
+    clustered = compute_opinion_map(few).clustered
+    assert clustered[:20].all() and not clustered[20:].any()
+
+
+def test_fewer_than_fifteen_in_are_topped_up_by_most_votes() -> None:
+    # Ten qualify; the five most active of the rest join them (greedy-n 15), ties by order.
+    counts = [9] * 10 + [1, 6, 2, 5, 3, 6, 4, 5, 1]
+    clustered = compute_opinion_map(_votes_with_counts(counts, 30)).clustered
+    assert clustered.sum() == 15
+    assert clustered[:10].all()
+    assert sorted(np.flatnonzero(clustered[10:]) + 10) == [11, 13, 15, 16, 17]
+
+
+def test_once_in_the_conversation_always_in() -> None:
+    votes = _votes_with_counts([8] * 30, 30)
+    first = compute_opinion_map(votes)
+    assert first.clustered.all()
+    # The same participants with fewer recorded votes (e.g. votes withdrawn) stay clustered.
+    fewer = _votes_with_counts([8] * 25 + [3] * 5, 30)
+    assert compute_opinion_map(fewer, previous=first.state).clustered.all()
+    assert not compute_opinion_map(fewer).clustered[25:].any()
+
+
+@pytest.mark.parametrize(("n_base", "tried"), [(11, [2]), (12, [2, 3]), (35, [2, 3, 4]),
+                                               (36, [2, 3, 4, 5]), (100, [2, 3, 4, 5])])  # fmt: skip
+def test_group_k_candidates_grow_with_base_clusters(n_base: int, tried: list[int]) -> None:
+    # conversation.clj max-k-fn: k from 2 to min(max-k 5, 2 + base clusters // 12).
+    rng = np.random.default_rng(n_base)
+    centers = rng.normal(size=(n_base, 2))
+    g = choose_groups(
+        centers, np.ones(n_base), max_k=5, previous=None, smoother=None, k_buffer=4, k_margin=0.0
+    )
+    assert sorted(g.silhouettes) == tried
+
+
+def test_first_k_is_kept_until_a_new_k_wins_four_updates_in_a_row() -> None:
+    # conversation.clj :group-k-smoother with group-k-buffer 4: the first best k is shown at
+    # once; a different best k is shown only on its fourth consecutive win.
+    rng = np.random.default_rng(0)
+    # Rows alternate between blobs, so Polis's first-distinct-rows start finds every blob.
+    two = np.stack([rng.normal(c, 0.1, size=(30, 2)) for c in ((0, 0), (6, 0))], 1)
+    three = np.stack([rng.normal(c, 0.1, size=(20, 2)) for c in ((0, 0), (6, 0), (3, 6))], 1)
+    two, three = two.reshape(-1, 2), three.reshape(-1, 2)
+    smoother = None
+    shown = []
+    for centers in [two, three, three, two, three, three, three, three, three]:
+        g = choose_groups(
+            centers, np.ones(len(centers)), max_k=5, previous=None, smoother=smoother,
+            k_buffer=4, k_margin=0.0,
+        )  # fmt: skip
+        smoother = g.smoother
+        shown.append(g.k)
+    assert shown == [2, 2, 2, 2, 2, 2, 2, 3, 3]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.integers(4, 60), st.integers(2, 5))
+def test_silhouette_equals_scikit_learn(seed: int, n: int, k: int) -> None:
+    from sklearn.metrics import silhouette_score
+
+    rng = np.random.default_rng(seed)
+    points = rng.normal(size=(n, 2))
+    labels = np.unique(rng.integers(0, k, n), return_inverse=True)[1]
+    if not 2 <= labels.max() + 1 <= n - 1:
+        return
+    assert silhouette(points, labels) == pytest.approx(silhouette_score(points, labels), abs=1e-12)

@@ -18,6 +18,7 @@ from scipy.spatial import cKDTree
 
 BIN_ABOVE = 5_000  # participants above which base k-means runs on a grid summary
 GRID = 256  # cells per axis of that grid
+DENSE_PAIRS = 2_000_000  # point × centre pairs up to which nearest centres use a dense table
 
 
 @dataclass
@@ -90,8 +91,39 @@ def kmeans(
 
 
 def _nearest(centers: NDArray[np.float64], points: NDArray[np.float64]) -> NDArray[np.int64]:
-    _, idx = cKDTree(centers).query(points)
-    return np.asarray(idx, dtype=np.int64)
+    if len(points) * len(centers) > DENSE_PAIRS:
+        _, idx = cKDTree(centers).query(points)
+        return np.asarray(idx, dtype=np.int64)
+    # Few pairs: one vectorised distance table is cheaper than building and querying a tree.
+    d = np.zeros((len(points), len(centers)))
+    for j in range(points.shape[1]):
+        d += np.subtract.outer(points[:, j], centers[:, j]) ** 2
+    return np.asarray(d.argmin(axis=1), dtype=np.int64)
+
+
+def silhouette(points: NDArray[np.float64], labels: NDArray[np.int64]) -> float:
+    """Return the mean silhouette coefficient of ``labels`` (0 for a point alone in its cluster).
+
+    Polis's ``clusters/silhouette`` over base-cluster centres, unweighted: for each point, a is
+    its mean distance to the rest of its cluster, b the least mean distance to another cluster,
+    and its coefficient (b - a) / max(a, b).
+    """
+    n = len(points)
+    k = int(labels.max()) + 1 if n else 0
+    if n < 2 or k < 2:
+        return 0.0
+    dist = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    member = np.zeros((n, k))
+    member[np.arange(n), labels] = 1.0
+    sums = dist @ member  # n × k: total distance from each point to each cluster
+    size = member.sum(axis=0)
+    own = size[labels]
+    a = sums[np.arange(n), labels] / np.maximum(own - 1, 1)
+    other = np.where(member > 0, np.inf, sums / np.maximum(size, 1)[None, :])
+    other[:, size == 0] = np.inf
+    b = other.min(axis=1)
+    coef = np.where(own > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-300), 0.0)
+    return float(np.nan_to_num(coef).mean())
 
 
 def base_clusters(
@@ -158,9 +190,6 @@ def choose_groups(
     top_k = min(max_k, 2 + n // 12, n - 1)
     clusterings: dict[int, NDArray[np.float64]] = {}
     labels_by_k: dict[int, NDArray[np.int64]] = {}
-    # Imported here: scikit-learn costs seconds at start-up and only map updates need it.
-    from sklearn.metrics import silhouette_score
-
     silhouettes: dict[int, float] = {}
     for k in range(2, top_k + 1):
         init = (previous or {}).get(k)
@@ -172,7 +201,7 @@ def choose_groups(
         if len(cents) < 2:
             continue
         clusterings[k], labels_by_k[k] = cents, labels
-        silhouettes[k] = float(silhouette_score(centers, labels)) if len(cents) < n else 0.0
+        silhouettes[k] = silhouette(centers, labels) if len(cents) < n else 0.0
     if not silhouettes:
         return Grouping(
             1,
