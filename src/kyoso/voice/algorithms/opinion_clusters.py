@@ -18,6 +18,9 @@ from scipy.spatial import cKDTree
 
 BIN_ABOVE = 5_000  # participants above which base k-means runs on a grid summary
 GRID = 256  # cells per axis of that grid
+SAME_CLUSTERING = 0.01  # clusters.clj same-clustering?: every centre moved less than this
+GROUP_ITERS = 20  # clusters.clj kmeans's default max-iters (conversation.clj's :group-iters is
+# passed as :cluster-iters, a key kmeans does not read)
 DENSE_PAIRS = 2_000_000  # point × centre pairs up to which nearest centres use a dense table
 
 
@@ -56,9 +59,14 @@ def kmeans(
     *,
     weights: NDArray[np.float64] | None = None,
     max_iter: int = 100,
-    tol: float = 1e-5,
+    tol: float = SAME_CLUSTERING,
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """Return (centres, labels) of Lloyd's k-means started from ``init``; empty clusters dropped."""
+    """Return (centres, labels) of Lloyd's k-means started from ``init``; empty clusters dropped.
+
+    As Polis's ``clusters/kmeans``: each step assigns every point to its nearest centre and
+    moves each centre to its members' (weighted) mean; it stops after ``max_iter`` steps or
+    when no centre moved ``tol`` or more, returning the last step's members and means.
+    """
     k = len(init)
     if k <= 1 or len(points) <= k:
         if k <= 1:
@@ -66,25 +74,21 @@ def kmeans(
             return center, np.zeros(len(points), dtype=np.int64)
         return points.copy(), np.arange(len(points), dtype=np.int64)
     w = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=np.float64)
+    wx = w[:, None] * points
     centers = np.asarray(init, dtype=np.float64).copy()
-    scale = max(float(points.std()), 1e-12)
-    # Plain Lloyd iterations with a k-d tree for assignment: deterministic and thread-free.
-    for _ in range(max_iter):
+    # Plain Lloyd iterations: deterministic and thread-free.
+    for _ in range(max(max_iter, 1)):
         labels = _nearest(centers, points)
         mass = np.bincount(labels, weights=w, minlength=k)
         sums = np.stack(
-            [
-                np.bincount(labels, weights=w * points[:, d], minlength=k)
-                for d in range(points.shape[1])
-            ],
+            [np.bincount(labels, weights=wx[:, d], minlength=k) for d in range(points.shape[1])],
             axis=1,
         )
         moved = np.where(mass[:, None] > 0, sums / np.maximum(mass, 1e-300)[:, None], centers)
-        shift = float(np.abs(moved - centers).max()) / scale
+        shift = float(np.sqrt(((moved - centers) ** 2).sum(axis=1)).max())
         centers = moved
-        if shift <= tol:
+        if shift < tol:
             break
-    labels = _nearest(centers, points)
     used = np.bincount(labels, minlength=k) > 0
     remap = np.cumsum(used) - 1
     return centers[used], remap[labels]
@@ -101,7 +105,16 @@ def _nearest(centers: NDArray[np.float64], points: NDArray[np.float64]) -> NDArr
     return np.asarray(d.argmin(axis=1), dtype=np.int64)
 
 
-def silhouette(points: NDArray[np.float64], labels: NDArray[np.int64]) -> float:
+def distances(points: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Return the matrix of Euclidean distances between rows (Polis's ``bucket-dists``)."""
+    return np.asarray(np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2)))
+
+
+def silhouette(
+    points: NDArray[np.float64],
+    labels: NDArray[np.int64],
+    dist: NDArray[np.float64] | None = None,
+) -> float:
     """Return the mean silhouette coefficient of ``labels`` (0 for a point alone in its cluster).
 
     Polis's ``clusters/silhouette`` over base-cluster centres, unweighted: for each point, a is
@@ -112,7 +125,8 @@ def silhouette(points: NDArray[np.float64], labels: NDArray[np.int64]) -> float:
     k = int(labels.max()) + 1 if n else 0
     if n < 2 or k < 2:
         return 0.0
-    dist = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    if dist is None:
+        dist = distances(points)
     member = np.zeros((n, k))
     member[np.arange(n), labels] = 1.0
     sums = dist @ member  # n × k: total distance from each point to each cluster
@@ -191,17 +205,18 @@ def choose_groups(
     clusterings: dict[int, NDArray[np.float64]] = {}
     labels_by_k: dict[int, NDArray[np.int64]] = {}
     silhouettes: dict[int, float] = {}
+    dist = distances(centers)
     for k in range(2, top_k + 1):
         init = (previous or {}).get(k)
         if init is None or len(init) != k:
             init = first_distinct(centers, k)
         if len(init) < k:
             continue
-        cents, labels = kmeans(centers, init, weights=sizes)
+        cents, labels = kmeans(centers, init, weights=sizes, max_iter=GROUP_ITERS)
         if len(cents) < 2:
             continue
         clusterings[k], labels_by_k[k] = cents, labels
-        silhouettes[k] = silhouette(centers, labels) if len(cents) < n else 0.0
+        silhouettes[k] = silhouette(centers, labels, dist) if len(cents) < n else 0.0
     if not silhouettes:
         return Grouping(
             1,
