@@ -47,6 +47,21 @@ class MobilityConfig(AppConfig):
             "kyoso.mobility.selectors.ridership_by_year",
         )
         register_provider(
+            "mobility.frequent_transit_share",
+            _("Residents within 300 m of a frequent stop (%)"),
+            "kyoso.mobility.selectors.accessibility.frequent_transit_share",
+        )
+        register_provider(
+            "mobility.frequent_transit_share_65",
+            _("Residents aged 65+ within 300 m of a frequent stop (%)"),
+            "kyoso.mobility.selectors.accessibility.frequent_transit_share_65",
+        )
+        register_provider(
+            "mobility.hospital_minutes",
+            _("Average trip to the main hospital at 10:00 by public transport (min)"),
+            "kyoso.mobility.selectors.accessibility.hospital_minutes",
+        )
+        register_provider(
             "mobility.punctuality",
             _("Trips under 3 minutes late (%)"),
             "kyoso.mobility.selectors.punctuality_now",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("stop-names.json", views.stop_names, name="stop_names"),
     path("vehicles.geojson", views.vehicles_geojson, name="vehicles_geojson"),
     path("journey/", views.journey, name="journey"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("gtfs-rt/trip-updates.pb", views.gtfs_rt_trip_updates, name="gtfs_rt_trip_updates"),
     path("gtfs-rt/vehicle-positions.pb", views.gtfs_rt_vehicles, name="gtfs_rt_vehicles"),
     path("gtfs-rt/alerts.pb", views.gtfs_rt_alerts, name="gtfs_rt_alerts"),

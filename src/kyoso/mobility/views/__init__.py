@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kyoso.mobility.views.accessibility import accessibility
 from kyoso.mobility.views.pages import (
     SIGN_REFRESH_SECONDS,
     crowding,
@@ -22,6 +23,7 @@ from kyoso.mobility.views.pages import (
 
 __all__ = [
     "SIGN_REFRESH_SECONDS",
+    "accessibility",
     "crowding",
     "feeds",
     "gtfs_rt_alerts",
