@@ -168,3 +168,20 @@ def test_gtfs_flex_export_and_import_round_trip(city, other_city, operator_user,
     with pytest.raises(DomainError) as err:
         demand_flex_import(city=city, actor=operator_user, data=b"PK not really")
     assert err.value.field == "file"
+
+
+def test_the_demo_zone_is_built_through_the_services(city) -> None:
+    from kyoso.mobility.demo_demand import load_demand
+    from tests.core.factories import MembershipFactory
+
+    for email, role in (("citizen@hitachi.example", "citizen"), ("young@hitachi.example", "citizen"),
+                        ("staff@hitachi.example", "staff"), ("operator@hitachi.example", "operator")):  # fmt: skip
+        MembershipFactory(city=city, role=role, user__email=email)
+    load_demand(city)
+    load_demand(city)  # idempotent
+    service = DemandService.objects.get(city=city, code="yamabiko")
+    assert service.vehicles.count() == 3
+    rides = RideRequest.objects.filter(service=service)
+    assert rides.count() == 4 and rides.filter(is_proxy=True).count() == 1
+    assert rides.filter(status=RideStatus.SCHEDULED).count() == 4
+    assert AuditEvent.objects.filter(action="mobility.demand_service.create").count() == 1

@@ -135,6 +135,9 @@ def load(city: City, rng: random.Random) -> None:
         },
     )
     _ridership(city, rng)
+    from kyoso.mobility.demo_demand import load_demand
+
+    load_demand(city)
 
 
 def _ridership(city: City, rng: random.Random) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyoso.mobility.models import CrowdingLevel
 
@@ -78,3 +79,36 @@ class SupplyDemandForm(forms.Form):
     capacity = forms.IntegerField(
         label=_("Seats per vehicle"), min_value=1, max_value=2000, initial=60
     )
+
+
+class DemandBookingForm(forms.Form):
+    """A demand ride: from a named place (or a point picked on the map) to a named place."""
+
+    service = forms.ChoiceField(label=_("Service"))
+    origin = forms.ChoiceField(label=pgettext_lazy("demand ride", "From"))
+    origin_lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    origin_lon = forms.FloatField(required=False, widget=forms.HiddenInput)
+    destination = forms.ChoiceField(label=pgettext_lazy("demand ride", "To"))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(
+        label=_("Pick me up from"),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("You are picked up at this time or within the service's window after it."),
+    )
+    passengers = forms.IntegerField(label=_("Passengers"), min_value=1, max_value=8, initial=1)
+    wheelchair = forms.BooleanField(label=_("One of us uses a wheelchair"), required=False)
+    note = forms.CharField(label=_("Note for the driver"), max_length=200, required=False)
+    rider_email = forms.EmailField(
+        label=_("Rider's e-mail (booking for a citizen)"),
+        required=False,
+        help_text=_("Staff only: the citizen you book for on the phone."),
+    )
+
+
+class FlexUploadForm(forms.Form):
+    file = forms.FileField(label=_("GTFS-Flex zip"))
+    operator_name = forms.CharField(label=_("Operator"), max_length=120, required=False)
+
+
+class DispatchDayForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))

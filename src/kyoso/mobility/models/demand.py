@@ -51,6 +51,12 @@ class DemandService(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def hours_label(self) -> str:
+        """Return the service hours as "08:00–17:00"."""
+        a, b = self.start_seconds, self.end_seconds
+        return f"{a // 3600:02d}:{a % 3600 // 60:02d}–{b // 3600:02d}:{b % 3600 // 60:02d}"
+
 
 class DemandVehicleKind(models.TextChoices):
     VAN = "van", _("van")
@@ -167,3 +173,7 @@ class DispatchRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} {self.service_date} {self.method}"
+
+    @property
+    def km(self) -> float:
+        return round(self.vehicle_metres / 1000, 1)

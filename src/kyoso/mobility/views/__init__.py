@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 from kyoso.mobility.views.accessibility import accessibility
+from kyoso.mobility.views.demand import (
+    demand,
+    demand_staff,
+    dispatch,
+    flex_export,
+    ride,
+    ride_cancel,
+    ride_geojson,
+    zone_geojson,
+)
 from kyoso.mobility.views.pages import (
     SIGN_REFRESH_SECONDS,
     crowding,
@@ -25,12 +35,19 @@ __all__ = [
     "SIGN_REFRESH_SECONDS",
     "accessibility",
     "crowding",
+    "demand",
+    "demand_staff",
+    "dispatch",
     "feeds",
+    "flex_export",
     "gtfs_rt_alerts",
     "gtfs_rt_trip_updates",
     "gtfs_rt_vehicles",
     "index",
     "journey",
+    "ride",
+    "ride_cancel",
+    "ride_geojson",
     "ridership",
     "stop_departures",
     "stop_detail",
@@ -38,4 +55,5 @@ __all__ = [
     "stop_sign",
     "stops_geojson",
     "vehicles_geojson",
+    "zone_geojson",
 ]
