@@ -232,6 +232,8 @@ def test_decision_page_speaks_japanese(client, city):
     from tests.commons.factories import DecisionFactory
 
     decision = DecisionFactory(city=city)
-    page = client.get(url("decision_detail", city, decision_id=decision.pk), HTTP_ACCEPT_LANGUAGE="ja")
+    page = client.get(
+        url("decision_detail", city, decision_id=decision.pk), HTTP_ACCEPT_LANGUAGE="ja"
+    )
     text = page.content.decode()
     assert "選挙委員会" in text and "Election committee" not in text

@@ -218,3 +218,41 @@ class ScheduledTask:
 
 
 SCHEDULED_TASKS: Registry[ScheduledTask] = Registry("scheduled task", lambda s: s.key)
+
+
+# --- open-data generators: tables other apps build for the data hub's catalogue ------------
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """Rows an app builds from its own data for an open-data resource.
+
+    A count table (``count`` names the column counting people in each row) keys each row by
+    ``dimensions``: the last two are the grid the data hub suppresses small cells in (e.g.
+    district × category); any before them split the table into separate grids (e.g. year).
+    """
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+    dimensions: tuple[str, ...] = ()
+    count: str = ""
+
+
+@dataclass(frozen=True)
+class DataGenerator:
+    """``ref(city) -> DataTable``; ``people`` marks rows derived from people."""
+
+    key: str
+    label: Any  # a lazy translation string
+    ref: Ref
+    people: bool = False
+
+    def build(self, city: City) -> DataTable:
+        return resolve(self.ref)(city)
+
+
+DATA_GENERATORS: Registry[DataGenerator] = Registry("data generator", lambda g: g.key)
+
+
+def register_data_generator(generator: DataGenerator) -> None:
+    DATA_GENERATORS.register(generator.key, generator)

@@ -10,6 +10,15 @@ class DatahubConfig(AppConfig):
     verbose_name = _("City data")
 
     def ready(self) -> None:
+        from kyoso.core.registry import DataGenerator, register_data_generator
+
+        register_data_generator(
+            DataGenerator(
+                "datahub.sensor_daily",
+                _("Daily mean, minimum and maximum of each sensor"),
+                "kyoso.datahub.selectors.catalogue.sensor_daily_table",
+            )
+        )
         from kyoso.core.registry import Module, register_module
 
         register_module(

@@ -8,6 +8,15 @@ class VisionConfig(AppConfig):
     verbose_name = _("Vision")
 
     def ready(self) -> None:
+        from kyoso.core.registry import DataGenerator, register_data_generator
+
+        register_data_generator(
+            DataGenerator(
+                "vision.kpi_actuals",
+                _("KPI values observed each year or month"),
+                "kyoso.vision.selectors.opendata.kpi_actuals_table",
+            )
+        )
         from kyoso.core.registry import SCHEDULED_TASKS, Module, ScheduledTask, register_module
 
         SCHEDULED_TASKS.register(

@@ -8,6 +8,16 @@ class VoiceConfig(AppConfig):
     verbose_name = _("Citizen voice")
 
     def ready(self) -> None:
+        from kyoso.core.registry import DataGenerator, register_data_generator
+
+        register_data_generator(
+            DataGenerator(
+                "voice.reports_by_district",
+                _("Problem reports per year, district and category"),
+                "kyoso.voice.selectors.opendata.reports_by_district_table",
+                people=True,
+            )
+        )
         from kyoso.core.registry import (
             ACCEPTANCE_SOURCES,
             AcceptanceSource,

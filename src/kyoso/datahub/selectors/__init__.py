@@ -1,5 +1,16 @@
-"""Reads of the data hub: devices with their latest values, and series from the rollups."""
+"""Reads of the data hub: devices with their latest values, series from the rollups, and the
+open-data catalogue (who may see a dataset, search with facets)."""
 
+from kyoso.datahub.selectors.catalogue import (
+    FACET_FIELDS,
+    SearchResult,
+    dataset_allows,
+    dataset_facet_values,
+    dataset_get,
+    dataset_search,
+    datasets_visible,
+    resource_get,
+)
 from kyoso.datahub.selectors.series import (
     LatestValue,
     device_get,
@@ -7,4 +18,17 @@ from kyoso.datahub.selectors.series import (
     series_from_rollups,
 )
 
-__all__ = ["LatestValue", "device_get", "devices_latest", "series_from_rollups"]
+__all__ = [
+    "FACET_FIELDS",
+    "LatestValue",
+    "SearchResult",
+    "dataset_allows",
+    "dataset_facet_values",
+    "dataset_get",
+    "dataset_search",
+    "datasets_visible",
+    "device_get",
+    "devices_latest",
+    "resource_get",
+    "series_from_rollups",
+]

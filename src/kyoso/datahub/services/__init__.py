@@ -1,5 +1,14 @@
-"""Writes of the data hub: devices and credentials, reading ingest, partitions and retention."""
+"""Writes of the data hub: devices and credentials, reading ingest, partitions and retention,
+and the open-data catalogue (datasets, resources and the one service that publishes rows)."""
 
+from kyoso.datahub.services.catalogue import (
+    PublishedTable,
+    dataset_access_record,
+    dataset_create,
+    dataset_publish,
+    resource_add,
+    resource_publish,
+)
 from kyoso.datahub.services.devices import (
     device_authenticate,
     device_credential_issue,
@@ -19,6 +28,10 @@ from kyoso.datahub.services.maintenance import (
 
 __all__ = [
     "IngestResult",
+    "PublishedTable",
+    "dataset_access_record",
+    "dataset_create",
+    "dataset_publish",
     "device_authenticate",
     "device_credential_issue",
     "device_register",
@@ -28,4 +41,6 @@ __all__ = [
     "readings_partitions_ensure",
     "readings_partitions_maintain",
     "readings_retention_apply",
+    "resource_add",
+    "resource_publish",
 ]
