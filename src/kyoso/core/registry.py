@@ -92,6 +92,8 @@ class Module:
     home_section: Section | str | None = None
     mypage_section: Section | str | None = None
     staff_links: tuple[tuple[str | Promise, str], ...] = field(default_factory=tuple)
+    # Links in every page's footer of a city: (label, url name reversed with the city slug).
+    footer_links: tuple[tuple[str | Promise, str], ...] = field(default_factory=tuple)
 
     def render_home(self, request: HttpRequest, city: City) -> str | None:
         return resolve(self.home_section)(request, city) if self.home_section else None

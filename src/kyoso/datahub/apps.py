@@ -30,6 +30,8 @@ class DatahubConfig(AppConfig):
                     str, _("Air quality, river levels, noise and footfall measured in the city.")
                 ),
                 order=70,
+                footer_links=((cast(str, _("Open data")), "datahub:catalogue"),),
+                staff_links=((cast(str, _("Open-data datasets")), "datahub:catalogue_staff"),),
             )
         )
         try:
