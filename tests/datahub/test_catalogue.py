@@ -120,3 +120,46 @@ def test_search_words_filters_and_facets(city, reports_dataset, kpi_dataset) -> 
     assert [d.slug for d in json_only.datasets] == ["kpi-actuals"]
     paged = dataset_search(city, None, sort="name desc", rows=1, start=1)
     assert paged.count == 2 and [d.slug for d in paged.datasets] == ["kpi-actuals"]
+
+
+def test_ridership_is_published_with_small_cells_hidden(city) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from kyoso.mobility.models import RidershipRecord
+
+    counts = {("r1", "s1"): 40, ("r1", "s2"): 4, ("r2", "s1"): 35, ("r2", "s2"): 50}
+    for (route, stop), n in counts.items():
+        RidershipRecord.objects.create(
+            city=city, date=date(2026, 11, 2), route_id=route, stop_id=stop, hour=8, boardings=n
+        )
+    actor = system_actor()
+    dataset = dataset_create(
+        actor=actor, city=city, slug="ridership", title="乗車人数", derived_from_people=True
+    )
+    resource = resource_add(
+        actor=actor, city=city, dataset=dataset, name="r", generator="mobility.ridership_monthly"
+    )
+    dataset_publish(actor=actor, city=city, dataset=dataset)
+    table = resource_publish(actor=None, city=city, resource=resource)
+    assert table.columns == ("month", "route", "stop", "boardings")
+    assert {(r[1], r[2]): r[3] for r in table.rows} == {
+        ("r1", "s1"): None,
+        ("r1", "s2"): None,
+        ("r2", "s1"): None,
+        ("r2", "s2"): None,
+    }
+
+
+def test_demo_catalogue_is_built_through_the_services_once(city) -> None:  # type: ignore[no-untyped-def]
+    from kyoso.core.services import organisation_ensure
+    from kyoso.datahub.demo import DATASETS, load_catalogue
+    from kyoso.datahub.models import Dataset
+
+    owner = organisation_ensure(city=city, code="city-hall", name_ja="市役所", kind="public")
+    load_catalogue(city, owner)
+    load_catalogue(city, owner)
+    assert Dataset.objects.filter(city=city, is_published=True).count() == len(DATASETS)
+    assert AuditEvent.objects.filter(action="datahub.dataset.publish").count() == len(DATASETS)
+    assert dataset_get(city, None, "reports-by-district").derived_from_people
+    with pytest.raises(NotFoundError):
+        dataset_get(city, None, "business-sensors")

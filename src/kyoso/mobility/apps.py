@@ -10,6 +10,16 @@ class MobilityConfig(AppConfig):
     verbose_name = _("Transport")
 
     def ready(self) -> None:
+        from kyoso.core.registry import DataGenerator, register_data_generator
+
+        register_data_generator(
+            DataGenerator(
+                "mobility.ridership_monthly",
+                _("Boardings per month, route and stop"),
+                "kyoso.mobility.selectors.opendata.ridership_monthly_table",
+                people=True,
+            )
+        )
         from kyoso.core.registry import SCHEDULED_TASKS, Module, ScheduledTask, register_module
 
         # A city fed only by GTFS-RT pushes still loses vehicles that stopped reporting.
