@@ -30,7 +30,13 @@ from kyoso.voice.algorithms.opinion_clusters import (
     choose_groups,
     match_ids,
 )
-from kyoso.voice.algorithms.opinion_pca import PcaFit, fit_pca, project_rows, project_vector
+from kyoso.voice.algorithms.opinion_pca import (
+    PcaFit,
+    fit_pca,
+    one_blas_thread,
+    project_rows,
+    project_vector,
+)
 from kyoso.voice.algorithms.repness import (
     ConsensusStatement,
     RepStatement,
@@ -164,13 +170,31 @@ def compute_opinion_map(
     axes, are clustered in ``history_steps`` growing prefixes in participant-id (arrival)
     order, each update warm-started from the last, before the final update. 1 disables it.
     """
+    with one_blas_thread():
+        return _compute(
+            votes, moderated_out, previous, seed, min_votes,
+            _ClusterOptions(base_k, max_k, k_buffer, k_margin), pick_max, pca_method,
+            history_steps,
+        )  # fmt: skip
+
+
+def _compute(
+    votes: VoteMatrix,
+    moderated_out: Collection[int],
+    previous: OpinionMapState | None,
+    seed: int,
+    min_votes: int,
+    opts: _ClusterOptions,
+    pick_max: int,
+    pca_method: str,
+    history_steps: int,
+) -> OpinionMap:
     n_p, n_s = votes.shape
     active = np.ones(n_s, dtype=bool)
     active[votes.statement_positions(moderated_out)] = False
 
     clustered = _in_conversation(votes, min_votes, previous)
     idx = np.flatnonzero(clustered)
-    opts = _ClusterOptions(base_k, max_k, k_buffer, k_margin)
     if previous is None and history_steps > 1 and len(idx) >= 2:
         previous = _replay_history(
             votes, idx, active, opts, history_steps, {"seed": seed, "method": pca_method}

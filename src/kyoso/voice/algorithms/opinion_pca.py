@@ -12,7 +12,9 @@ variance, yet Polis counts them as seen for everyone when scaling a projection b
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,6 +23,7 @@ from scipy.sparse.linalg import LinearOperator, eigsh
 
 # Below this many cells a dense SVD is cheap and exact.
 DENSE_CELLS = 20_000
+_BLAS: Any = None  # threadpoolctl controller, made on first use
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,20 @@ class PcaFit:
     active: NDArray[np.bool_]
     n_statements: int
     n_moderated: int
+
+
+def one_blas_thread() -> AbstractContextManager[Any]:
+    """Return a context in which BLAS runs on one thread.
+
+    The map's dense products are small (two components, 2-D points): BLAS threads cost more in
+    hand-offs than they save, and on a busy machine they spin for cores that others hold.
+    """
+    global _BLAS
+    if _BLAS is None:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS = ThreadpoolController()
+    return _BLAS.limit(limits=1, user_api="blas")
 
 
 def centered_votes(
