@@ -18,7 +18,9 @@ Kinds of entry (each a :class:`Registry` below):
 * :data:`KPI_PROVIDERS` — :class:`KpiProvider`: yearly series a KPI can follow (vision);
 * :data:`ACCEPTANCE_SOURCES` — :class:`AcceptanceSource`: citizens' acceptance of measures
   (evaluation's portfolio review);
-* :data:`MEASURE_SECTIONS` — :class:`PageSection`: fragments on vision's measure page.
+* :data:`MEASURE_SECTIONS` — :class:`PageSection`: fragments on vision's measure page;
+* :data:`MEASURE_DIRECTORIES` — :class:`MeasureDirectory`: the city's measures, so an app that
+  links to one (a company's adopted measure in green) can list and check them.
 """
 
 from __future__ import annotations
@@ -258,3 +260,34 @@ DATA_GENERATORS: Registry[DataGenerator] = Registry("data generator", lambda g: 
 
 def register_data_generator(generator: DataGenerator) -> None:
     DATA_GENERATORS.register(generator.key, generator)
+
+
+# --- the measure directory: the city's measures, for apps that link to them ---------------
+
+
+@dataclass(frozen=True)
+class MeasureEntry:
+    """A measure of the city's plan as other apps may show and link it."""
+
+    id: int
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class MeasureDirectory:
+    """``ref(city) -> [MeasureEntry, ...]``: the measures an app (vision) keeps for a city."""
+
+    key: str
+    ref: Ref
+
+    def entries(self, city: City) -> Sequence[MeasureEntry]:
+        return resolve(self.ref)(city)
+
+
+MEASURE_DIRECTORIES: Registry[MeasureDirectory] = Registry("measure directory", lambda d: d.key)
+
+
+def city_measures(city: City) -> list[MeasureEntry]:
+    """Return the city's measures from every registered directory (none without vision)."""
+    return [e for d in MEASURE_DIRECTORIES.entries() for e in d.entries(city)]

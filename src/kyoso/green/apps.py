@@ -10,7 +10,7 @@ class GreenConfig(AppConfig):
     verbose_name = _("Green industry")
 
     def ready(self) -> None:
-        from kyoso.core.registry import Module, register_module
+        from kyoso.core.registry import MEASURE_SECTIONS, Module, PageSection, register_module
 
         register_module(
             Module(
@@ -29,6 +29,10 @@ class GreenConfig(AppConfig):
                     (cast(str, _("Emission factor lists")), "green:factors"),
                 ),
             )
+        )
+        MEASURE_SECTIONS.register(
+            "green",
+            PageSection("green", "kyoso.green.sections.vision_measure_section", order=30),
         )
         try:
             from kyoso.vision.kpi_providers import register_provider

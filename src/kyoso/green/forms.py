@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyoso.core.models import District
 from kyoso.green.accounting.gases import VEHICLE_TYPES, known_gases
@@ -104,6 +107,28 @@ class PlanForm(forms.Form):
 
 class AdoptForm(forms.Form):
     key = forms.CharField(max_length=30)
+
+
+class VisionLinkForm(forms.Form):
+    """Link an adopted measure to one of the city's vision measures (empty: unlink)."""
+
+    measure = forms.IntegerField(widget=forms.HiddenInput)
+    vision_measure = forms.TypedChoiceField(
+        label=_("The city's measure it serves"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        choices: Sequence[tuple[int, str]] = (),
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        none = ("", pgettext_lazy("no vision measure", "None"))
+        self.fields["vision_measure"].choices = [none, *choices]  # type: ignore[attr-defined]
 
 
 class EvLeaseForm(forms.Form):

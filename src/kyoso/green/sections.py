@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
@@ -31,4 +33,14 @@ def mypage_section(request: HttpRequest, city: City) -> str | None:
         return None
     return render_to_string(
         "green/_mypage_section.html", {"city": city, "companies": companies}, request=request
+    )
+
+
+def vision_measure_section(request: HttpRequest, city: City, measure: Any) -> str | None:
+    """Companies' adopted measures linked to a vision measure (only as their consent allows)."""
+    linked = selectors.companies_for_vision_measure(city, measure.pk)
+    if not linked.count:
+        return None
+    return render_to_string(
+        "green/_vision_measure_section.html", {"city": city, "linked": linked}, request=request
     )

@@ -17,7 +17,18 @@ class VisionConfig(AppConfig):
                 "kyoso.vision.selectors.opendata.kpi_actuals_table",
             )
         )
-        from kyoso.core.registry import SCHEDULED_TASKS, Module, ScheduledTask, register_module
+        from kyoso.core.registry import (
+            MEASURE_DIRECTORIES,
+            SCHEDULED_TASKS,
+            MeasureDirectory,
+            Module,
+            ScheduledTask,
+            register_module,
+        )
+
+        MEASURE_DIRECTORIES.register(
+            "vision", MeasureDirectory("vision", "kyoso.vision.selectors.measure_directory")
+        )
 
         SCHEDULED_TASKS.register(
             "vision.kpi_providers_refresh",

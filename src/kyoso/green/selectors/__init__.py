@@ -25,15 +25,24 @@ from kyoso.green.selectors.inventory import (
     intensity,
     shk_report,
 )
+from kyoso.green.selectors.links import (
+    VisionMeasureCompanies,
+    adopted_measures,
+    companies_for_vision_measure,
+    vision_measures_by_id,
+)
 from kyoso.green.selectors.plans import company_baseline, company_plan, ev_lease_results, profile_of
 
 __all__ = [
+    "VisionMeasureCompanies",
     "YearInventory",
+    "adopted_measures",
     "aggregate_ids",
     "annual_energy",
     "can_manage",
     "can_view",
     "companies_for_secretariat",
+    "companies_for_vision_measure",
     "companies_managed",
     "company_baseline",
     "company_get",
@@ -53,4 +62,5 @@ __all__ = [
     "profile_of",
     "renewable_share_by_year",
     "shk_report",
+    "vision_measures_by_id",
 ]

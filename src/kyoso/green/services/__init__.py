@@ -9,6 +9,7 @@ from kyoso.green.services.companies import (
     consortium_set_estimate,
     ev_lease_create,
     measure_adopt,
+    measure_link_vision,
     require_manager,
     site_create,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "factor_lists_import_folder",
     "inventory_recalculate",
     "measure_adopt",
+    "measure_link_vision",
     "require_manager",
     "site_create",
 ]

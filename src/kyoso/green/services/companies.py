@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kyoso.core.access import has_role, require_role
 from kyoso.core.errors import DomainError, PermissionDeniedError
 from kyoso.core.models import City, District, Role, User
+from kyoso.core.registry import city_measures
 from kyoso.core.services import audit_record, consent_grant, consent_revoke
 from kyoso.green.models import (
     AdoptedMeasure,
@@ -228,10 +229,7 @@ def measure_adopt(
     if status not in MeasureStatus.values:
         raise DomainError(_("Unknown status."), field="status")
     if vision_measure_id is not None:
-        from kyoso.vision.models import Measure
-
-        if not Measure.objects.filter(city=company.city, pk=vision_measure_id).exists():
-            raise DomainError(_("Choose one of the city's measures."), field="vision_measure_id")
+        _check_city_measure(company.city, vision_measure_id)
     m = AdoptedMeasure.objects.create(
         city=company.city,
         company=company,
@@ -247,6 +245,32 @@ def measure_adopt(
     )
     audit_record(city=company.city, actor=actor, action="green.measure.adopt", obj=m)
     return m
+
+
+def _check_city_measure(city: City, vision_measure_id: int) -> None:
+    # green does not import vision: the city's measures come from core's measure directory.
+    if vision_measure_id not in {e.id for e in city_measures(city)}:
+        raise DomainError(_("Choose one of the city's measures."), field="vision_measure_id")
+
+
+@transaction.atomic
+def measure_link_vision(
+    *, actor: User, measure: AdoptedMeasure, vision_measure_id: int | None
+) -> AdoptedMeasure:
+    """Return the company's measure linked to one of the city's vision measures (or unlinked)."""
+    require_manager(actor, measure.company)
+    if vision_measure_id is not None:
+        _check_city_measure(measure.city, vision_measure_id)
+    measure.vision_measure_id = vision_measure_id
+    measure.save(update_fields=["vision_measure_id"])
+    audit_record(
+        city=measure.city,
+        actor=actor,
+        action="green.measure.link_vision",
+        obj=measure,
+        details={"vision_measure_id": vision_measure_id},
+    )
+    return measure
 
 
 @transaction.atomic

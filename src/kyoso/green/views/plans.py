@@ -7,12 +7,13 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from kyoso.core.errors import DomainError
 from kyoso.core.http import AuthedCityRequest
 from kyoso.green import charts, selectors, services
 from kyoso.green.accounting import baseline
-from kyoso.green.forms import AdoptForm, EvLeaseForm, PlanForm, TargetForm
+from kyoso.green.forms import AdoptForm, EvLeaseForm, PlanForm, TargetForm, VisionLinkForm
 from kyoso.green.models import AdoptedMeasure
 
 
@@ -44,6 +45,8 @@ def plan(request: AuthedCityRequest, city_slug: str, pk: int) -> HttpResponse:
             "specified_emitter": company.specified_emitter,
         },
     )
+    directory = selectors.vision_measures_by_id(request.city)
+    vision_choices = [(e.id, e.title) for e in directory.values()]
     if request.method == "POST" and manage:
         if "percent" in request.POST:
             if target_form.is_valid():
@@ -54,6 +57,21 @@ def plan(request: AuthedCityRequest, city_slug: str, pk: int) -> HttpResponse:
                     return redirect("green:plan", request.city.slug, company.pk)
                 except DomainError as exc:
                     target_form.add_error(None, exc.message)
+        elif "vision_measure" in request.POST:
+            link = VisionLinkForm(request.POST, choices=vision_choices)
+            if link.is_valid():
+                measure = AdoptedMeasure.objects.filter(
+                    company=company, pk=link.cleaned_data["measure"]
+                ).first()
+                if measure is None:
+                    raise DomainError(_("Choose one of your measures."), field="measure")
+                services.measure_link_vision(
+                    actor=request.user,
+                    measure=measure,
+                    vision_measure_id=link.cleaned_data["vision_measure"],
+                )
+                return redirect("green:plan", request.city.slug, company.pk)
+            raise DomainError(_("Choose one of the city's measures."), field="vision_measure")
         elif "vehicles" in request.POST:
             ev_form = EvLeaseForm(request.POST)
             if ev_form.is_valid():
@@ -105,7 +123,20 @@ def plan(request: AuthedCityRequest, city_slug: str, pk: int) -> HttpResponse:
             "baseline": selectors.company_baseline(company, years),
             "base_total": base_total,
             "target_value": path.get(company.target_year),
-            "adopted": AdoptedMeasure.objects.filter(company=company),
+            "adopted": [
+                (
+                    m,
+                    directory.get(m.vision_measure_id) if m.vision_measure_id else None,
+                    VisionLinkForm(
+                        initial={"measure": m.pk, "vision_measure": m.vision_measure_id},
+                        choices=vision_choices,
+                        auto_id=f"id_m{m.pk}_%s",
+                    )
+                    if manage and vision_choices
+                    else None,
+                )
+                for m in AdoptedMeasure.objects.filter(company=company)
+            ],
             "ev_form": ev_form,
             "target_form": target_form,
             "ev": selectors.ev_lease_results(company, factor),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kyoso.vision.selectors.directory import measure_directory
 from kyoso.vision.selectors.vision import (
     AxisSummary,
     EndorsementTable,
@@ -52,6 +53,7 @@ __all__ = [
     "kpi_trajectory",
     "kpi_yearly_series",
     "kpis_of",
+    "measure_directory",
     "measure_get",
     "measure_total_cost",
     "measures_of",
