@@ -99,6 +99,20 @@ class DisclosureForm(forms.Form):
     )
 
 
+class InviteForm(forms.Form):
+    company = forms.CharField(
+        label=_("Company to invite (registered name or corporate number)"), max_length=120
+    )
+
+
+class InvitationAnswerForm(forms.Form):
+    invitation = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.ChoiceField(choices=[("accept", "accept"), ("decline", "decline")])
+    secretariat_may_enter = forms.BooleanField(
+        label=_("The consortium secretariat may enter our data for us"), required=False
+    )
+
+
 class PlanForm(forms.Form):
     budget_yen = forms.IntegerField(
         label=_("Budget for investment (yen)"), min_value=0, initial=10_000_000, required=False

@@ -3,6 +3,7 @@ from kyoso.green.models.companies import (
     JSIC_CHOICES,
     Company,
     Consortium,
+    ConsortiumInvitation,
     Disclosure,
     Site,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "Category",
     "Company",
     "Consortium",
+    "ConsortiumInvitation",
     "DegreeDays",
     "Disclosure",
     "EmissionFactor",

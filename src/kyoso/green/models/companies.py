@@ -133,6 +133,31 @@ class Consortium(CityScopedModel):
         return self.name
 
 
+class ConsortiumInvitation(CityScopedModel):
+    """The secretariat asks a company to join; only the company's manager can accept it."""
+
+    consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="invitations")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    accepted = models.BooleanField(null=True)  # None while open
+
+    class Meta:
+        verbose_name = _("consortium invitation")
+        ordering = ["-invited_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "consortium", "company"], name="green_invitation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consortium} → {self.company}"
+
+
 class Disclosure(models.TextChoices):
     """What a company lets the city and the consortium see (a consent, revocable at once)."""
 

@@ -10,10 +10,14 @@ from kyoso.green.selectors.access import (
     named_ids,
 )
 from kyoso.green.selectors.consortium import (
+    MemberRow,
     consortium_of,
     dashboard,
     industrial_co2_by_year,
+    invitations_open,
+    invitations_sent,
     members_by_year,
+    members_for_secretariat,
     peer_benchmark,
     renewable_share_by_year,
 )
@@ -34,6 +38,7 @@ from kyoso.green.selectors.links import (
 from kyoso.green.selectors.plans import company_baseline, company_plan, ev_lease_results, profile_of
 
 __all__ = [
+    "MemberRow",
     "VisionMeasureCompanies",
     "YearInventory",
     "adopted_measures",
@@ -55,8 +60,11 @@ __all__ = [
     "fiscal_months",
     "industrial_co2_by_year",
     "intensity",
+    "invitations_open",
+    "invitations_sent",
     "is_secretariat",
     "members_by_year",
+    "members_for_secretariat",
     "named_ids",
     "peer_benchmark",
     "profile_of",

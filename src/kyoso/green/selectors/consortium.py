@@ -9,10 +9,17 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, Sum
 
-from kyoso.core.models import City
+from kyoso.core.models import City, User
 from kyoso.green.accounting import peers
 from kyoso.green.accounting.inventory import fiscal_year
-from kyoso.green.models import JSIC_CHOICES, Activity, Category, Company, Consortium
+from kyoso.green.models import (
+    JSIC_CHOICES,
+    Activity,
+    Category,
+    Company,
+    Consortium,
+    ConsortiumInvitation,
+)
 from kyoso.green.selectors.access import aggregate_ids, named_ids
 
 if TYPE_CHECKING:
@@ -181,3 +188,44 @@ def renewable_share_by_year(city: City, kpi: Kpi | None = None) -> list[tuple[in
     return [
         (fy, Decimal(f"{100 * green[fy] / total[fy]:.1f}")) for fy in sorted(total) if total[fy]
     ]
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    company: Company
+    shares: str  # Disclosure value: private, aggregate or named
+    secretariat_may_enter: bool
+
+
+def members_for_secretariat(user: User, city: City) -> list[MemberRow]:
+    """Return the members of the consortia the user runs, with what each lets them see."""
+    from kyoso.green.selectors.access import _consented_ids
+
+    named, counted = named_ids(city), aggregate_ids(city)
+    entering = _consented_ids(city, "green.secretariat")
+    companies = Company.objects.filter(city=city, consortia__secretariat=user).distinct()
+    return [
+        MemberRow(
+            c,
+            "named" if c.pk in named else "aggregate" if c.pk in counted else "private",
+            c.pk in entering,
+        )
+        for c in companies.order_by("name")
+    ]
+
+
+def invitations_open(company: Company) -> list[ConsortiumInvitation]:
+    return list(
+        ConsortiumInvitation.objects.filter(
+            city=company.city, company=company, accepted__isnull=True
+        ).select_related("consortium")
+    )
+
+
+def invitations_sent(user: User, city: City) -> list[ConsortiumInvitation]:
+    """Return the invitations of the user's consortia still waiting for an answer."""
+    return list(
+        ConsortiumInvitation.objects.filter(
+            city=city, consortium__secretariat=user, accepted__isnull=True
+        ).select_related("company")
+    )

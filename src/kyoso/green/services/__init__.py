@@ -13,6 +13,12 @@ from kyoso.green.services.companies import (
     require_manager,
     site_create,
 )
+from kyoso.green.services.consortium import (
+    consortium_invitation_answer,
+    consortium_invite,
+    consortium_leave,
+    consortium_secretariat_set,
+)
 from kyoso.green.services.factors import factor_list_import, factor_lists_import_folder
 from kyoso.green.services.inventory import (
     ActivityInput,
@@ -35,7 +41,11 @@ __all__ = [
     "company_create",
     "company_set_disclosure",
     "company_set_target",
+    "consortium_invitation_answer",
+    "consortium_invite",
     "consortium_join",
+    "consortium_leave",
+    "consortium_secretariat_set",
     "consortium_set_estimate",
     "ev_lease_create",
     "factor_list_import",

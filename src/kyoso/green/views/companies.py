@@ -15,7 +15,14 @@ from kyoso.core.errors import DomainError
 from kyoso.core.http import AuthedCityRequest, CityRequest
 from kyoso.core.models import Role
 from kyoso.green import charts, selectors, services
-from kyoso.green.forms import ActivityForm, CompanyForm, CsvUploadForm, DisclosureForm, SiteForm
+from kyoso.green.forms import (
+    ActivityForm,
+    CompanyForm,
+    CsvUploadForm,
+    DisclosureForm,
+    InvitationAnswerForm,
+    SiteForm,
+)
 from kyoso.green.models import Activity, Company
 
 
@@ -66,6 +73,18 @@ def _years_context(company: Company, fy: str | None) -> dict[str, object]:
 def company_detail(request: AuthedCityRequest, city_slug: str, pk: int) -> HttpResponse:
     company = selectors.company_get(request.user, request.city, pk)
     manage = selectors.can_manage(request.user, company)
+    if request.method == "POST" and manage and "invitation" in request.POST:
+        answer = InvitationAnswerForm(request.POST)
+        if not answer.is_valid():
+            raise DomainError(_("Answer the invitation."), field="invitation")
+        services.consortium_invitation_answer(
+            actor=request.user,
+            company=company,
+            invitation_id=answer.cleaned_data["invitation"],
+            accept=answer.cleaned_data["answer"] == "accept",
+            secretariat_may_enter=answer.cleaned_data["secretariat_may_enter"],
+        )
+        return redirect("green:company", request.city.slug, company.pk)
     disclosure = DisclosureForm(
         request.POST or None, initial={"level": selectors.disclosure_of(company)}
     )
@@ -78,7 +97,14 @@ def company_detail(request: AuthedCityRequest, city_slug: str, pk: int) -> HttpR
         )
         return redirect("green:company", request.city.slug, company.pk)
     context = _years_context(company, request.GET.get("fy"))
-    context.update({"company": company, "manage": manage, "disclosure": disclosure})
+    context.update(
+        {
+            "company": company,
+            "manage": manage,
+            "disclosure": disclosure,
+            "invitations": selectors.invitations_open(company) if manage else [],
+        }
+    )
     return render(request, "green/company.html", context)
 
 

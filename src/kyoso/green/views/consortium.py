@@ -11,7 +11,7 @@ from kyoso.core.errors import DomainError, PermissionDeniedError
 from kyoso.core.http import AuthedCityRequest
 from kyoso.core.models import Role
 from kyoso.green import charts, selectors, services
-from kyoso.green.forms import CsvUploadForm, EstimateForm, FactorUploadForm
+from kyoso.green.forms import CsvUploadForm, EstimateForm, FactorUploadForm, InviteForm
 from kyoso.green.models import FactorList
 
 
@@ -32,6 +32,16 @@ def consortium(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
                 )
             except DomainError as exc:
                 bulk.add_error("file", exc.message)
+    secretariat = selectors.is_secretariat(request.user, city)
+    invite = InviteForm(request.POST if "company" in request.POST else None)
+    if secretariat and d.consortium is not None and invite.is_bound and invite.is_valid():
+        try:
+            services.consortium_invite(
+                actor=request.user, consortium=d.consortium, company=invite.cleaned_data["company"]
+            )
+            return redirect("green:consortium", city.slug)
+        except DomainError as exc:
+            invite.add_error("company", exc.message)
     form = EstimateForm(request.POST if "t_co2" in request.POST else None)
     if request.method == "POST" and d.consortium is not None and form.is_valid():
         services.consortium_set_estimate(
@@ -51,7 +61,10 @@ def consortium(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
             "form": form,
             "bulk": bulk,
             "bulk_result": bulk_result,
-            "secretariat": selectors.is_secretariat(request.user, city),
+            "secretariat": secretariat,
+            "invite": invite,
+            "members": selectors.members_for_secretariat(request.user, city) if secretariat else [],
+            "invitations": selectors.invitations_sent(request.user, city) if secretariat else [],
             "sectors": sectors,
             "rollup": charts.rollup_chart(d.years, d.totals, d.estimates),
             "local": city_local_supply(city) if request.GET.get("solar") else None,
