@@ -27,6 +27,7 @@ class GreenConfig(AppConfig):
                 staff_links=(
                     (cast(str, _("Decarbonisation consortium")), "green:consortium"),
                     (cast(str, _("Emission factor lists")), "green:factors"),
+                    (cast(str, _("Weather file for solar estimates")), "green:weather"),
                 ),
             )
         )

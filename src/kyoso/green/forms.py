@@ -188,6 +188,15 @@ class FactorUploadForm(forms.Form):
     )
 
 
+class WeatherUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Hourly weather of one year (EPW, or CSV with time, ghi, dni, dhi, temp_air)")
+    )
+    source = forms.CharField(
+        label=_("Where the data comes from (publisher, station, licence)"), max_length=300
+    )
+
+
 class TargetForm(forms.Form):
     base_year = forms.IntegerField(label=_("Base year (fiscal)"), min_value=1990, max_value=2100)
     target_year = forms.IntegerField(

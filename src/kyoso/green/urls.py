@@ -12,4 +12,5 @@ urlpatterns = [
     path("companies/<int:pk>/export.csv", views.export_csv, name="export"),
     path("consortium/", views.consortium, name="consortium"),
     path("staff/factors/", views.factors, name="factors"),
+    path("staff/weather/", views.weather, name="weather"),
 ]

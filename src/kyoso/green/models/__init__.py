@@ -9,6 +9,7 @@ from kyoso.green.models.companies import (
 )
 from kyoso.green.models.factors import EmissionFactor, FactorKind, FactorList
 from kyoso.green.models.plans import AdoptedMeasure, EvLease, MeasureStatus
+from kyoso.green.models.weather import WeatherFile
 
 __all__ = [
     "JSIC_CHOICES",
@@ -27,4 +28,5 @@ __all__ = [
     "MeasureStatus",
     "MonthlyOutput",
     "Site",
+    "WeatherFile",
 ]

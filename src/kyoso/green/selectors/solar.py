@@ -11,20 +11,43 @@ import numpy as np
 from kyoso.core.models import City
 from kyoso.green.accounting import solar
 from kyoso.green.accounting.units import convert
-from kyoso.green.models import Activity, Category, Company, Site
+from kyoso.green.models import Activity, Category, Company, Site, WeatherFile
 from kyoso.green.selectors.access import aggregate_ids
 
 # Clear sky overstates a cloudy climate; 0.6 brings clear-sky output close to the ~1,200–1,300
-# kWh/kW a year measured in Ibaraki. Replace with the city's irradiance file when it has one.
+# kWh/kW a year measured in Ibaraki. Used only while the city has no weather file.
 CLEARNESS = 0.6
 M2_PER_KW = 6.7
 GRID_FACTOR = 0.000423  # 全国平均係数 (location-based), R6年度実績 list
 
 
 @lru_cache(maxsize=8)
-def _per_kw(lat: float, lon: float, year: int) -> np.ndarray:
+def _clear_sky_per_kw(lat: float, lon: float, year: int) -> np.ndarray:
     weather = solar.clear_sky_weather(lat, lon, year, CLEARNESS)
     return solar.hourly_ac_kw(solar.PvArray(1.0), weather, lat, lon)
+
+
+@lru_cache(maxsize=8)
+def _file_per_kw(file_id: int, lat: float, lon: float, year: int) -> np.ndarray:
+    from kyoso.green.accounting.weather import read_weather, weather_for_year
+
+    data = WeatherFile.objects.values_list("data", flat=True).get(pk=file_id)
+    keyed, _meta = read_weather(bytes(data))
+    weather = weather_for_year(keyed, solar.year_hours(year))
+    return solar.hourly_ac_kw(solar.PvArray(1.0), weather, lat, lon)
+
+
+def weather_file_of(city: City) -> WeatherFile | None:
+    """Return the city's newest weather file (without its data), or None: clear sky then."""
+    return WeatherFile.objects.filter(city=city).defer("data").first()
+
+
+def _per_kw(city: City, lat: float, lon: float, year: int) -> np.ndarray:
+    """Return the hourly AC output of 1 kW of panels: from the city's file, else clear sky."""
+    wf = weather_file_of(city)
+    if wf is not None:
+        return _file_per_kw(wf.pk, lat, lon, year)
+    return _clear_sky_per_kw(lat, lon, year)
 
 
 def _monthly_kwh(sites: list[Site], year_start: int) -> dict[int, list[float]]:
@@ -69,7 +92,7 @@ def company_solar(company: Company) -> list[SiteSolar]:
     for s in sites:
         lat, lon = s.lat or company.city.center_lat, s.lon or company.city.center_lon
         kw = s.roof_area_m2 / M2_PER_KW
-        gen = _per_kw(round(lat, 2), round(lon, 2), fy) * kw
+        gen = _per_kw(company.city, round(lat, 2), round(lon, 2), fy) * kw
         demand = solar.demand_from_monthly(monthly[s.pk], fy)
         r = solar.self_use(gen, demand)
         out.append(SiteSolar(s, kw, r, r.self_consumed_kwh * GRID_FACTOR))
@@ -84,7 +107,7 @@ def city_local_supply(city: City) -> dict[str, object] | None:
     sites = list(Site.objects.filter(city=city, company_id__in=ids))
     if fy is None or not sites:
         return None
-    per_kw = _per_kw(round(city.center_lat, 2), round(city.center_lon, 2), fy)
+    per_kw = _per_kw(city, round(city.center_lat, 2), round(city.center_lon, 2), fy)
     monthly = _monthly_kwh(sites, fy)
     gen = [per_kw * (s.roof_area_m2 / M2_PER_KW) for s in sites]
     dem = [solar.demand_from_monthly(monthly[s.pk], fy) for s in sites]

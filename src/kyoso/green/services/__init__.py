@@ -28,6 +28,7 @@ from kyoso.green.services.inventory import (
     activity_record,
     inventory_recalculate,
 )
+from kyoso.green.services.weather import weather_file_upload
 
 __all__ = [
     "PURPOSE_AGGREGATE",
@@ -55,4 +56,5 @@ __all__ = [
     "measure_link_vision",
     "require_manager",
     "site_create",
+    "weather_file_upload",
 ]

@@ -6,7 +6,7 @@ from kyoso.green.views.companies import (
     report,
     sites,
 )
-from kyoso.green.views.consortium import consortium, factors
+from kyoso.green.views.consortium import consortium, factors, weather
 from kyoso.green.views.plans import plan
 
 __all__ = [
@@ -19,4 +19,5 @@ __all__ = [
     "plan",
     "report",
     "sites",
+    "weather",
 ]

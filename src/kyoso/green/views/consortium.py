@@ -11,7 +11,13 @@ from kyoso.core.errors import DomainError, PermissionDeniedError
 from kyoso.core.http import AuthedCityRequest
 from kyoso.core.models import Role
 from kyoso.green import charts, selectors, services
-from kyoso.green.forms import CsvUploadForm, EstimateForm, FactorUploadForm, InviteForm
+from kyoso.green.forms import (
+    CsvUploadForm,
+    EstimateForm,
+    FactorUploadForm,
+    InviteForm,
+    WeatherUploadForm,
+)
 from kyoso.green.models import FactorList
 
 
@@ -97,3 +103,27 @@ def factors(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
             "form": form,
         },
     )
+
+
+@login_required
+def weather(request: AuthedCityRequest, city_slug: str) -> HttpResponse:
+    """Staff upload the city's hourly weather file for the PV estimates."""
+    from kyoso.green.selectors.solar import weather_file_of
+
+    city = request.city
+    require_role(request.user, city, Role.STAFF)
+    form = WeatherUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.weather_file_upload(
+                actor=request.user,
+                city=city,
+                name=upload.name,
+                data=upload.read(),
+                source=form.cleaned_data["source"],
+            )
+            return redirect("green:weather", city.slug)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else "file", exc.message)
+    return render(request, "green/weather.html", {"form": form, "current": weather_file_of(city)})

@@ -96,7 +96,10 @@ def plan(request: AuthedCityRequest, city_slug: str, pk: int) -> HttpResponse:
                 return redirect("green:plan", request.city.slug, company.pk)
             else:
                 raise DomainError("Choose a measure from the list.", field="key")
-    from kyoso.green.selectors.solar import company_solar  # pvlib and pandas: only for this page
+    from kyoso.green.selectors.solar import (  # pvlib and pandas: only for this page
+        company_solar,
+        weather_file_of,
+    )
 
     kwh = selectors.annual_energy(company, inv.fiscal_year).get("electricity", 0.0)
     factor = inv.totals.scope2_market / kwh if kwh else 0.000423
@@ -141,5 +144,6 @@ def plan(request: AuthedCityRequest, city_slug: str, pk: int) -> HttpResponse:
             "target_form": target_form,
             "ev": selectors.ev_lease_results(company, factor),
             "solar": company_solar(company),
+            "weather_file": weather_file_of(company.city),
         },
     )
