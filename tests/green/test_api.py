@@ -92,3 +92,67 @@ def test_others_cannot_read_a_company(city, factors, company, citizen) -> None: 
     c = Client()
     c.force_login(citizen)
     assert c.get(f"/api/v1/green/hitachi/companies/{company.pk}/inventory").status_code == 404
+
+
+def test_consortium_invitations_and_vision_links_over_the_api(
+    api: Client, city, company, business, staff
+) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from kyoso.green import services
+    from kyoso.green.models import Consortium
+    from tests.core.factories import MembershipFactory
+    from tests.vision.factories import MeasureFactory
+
+    clerk = MembershipFactory(city=city, role="business").user
+    consortium = Consortium.objects.create(city=city, name="日立市脱炭素コンソーシアム")
+    services.consortium_secretariat_set(actor=staff, consortium=consortium, user=clerk)
+    sec = Client()
+    sec.force_login(clerk)
+    assert (
+        api.post(
+            "/api/v1/green/hitachi/consortium/invitations",
+            {"company": company.name},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )  # a company manager is not the secretariat
+    r = sec.post(
+        "/api/v1/green/hitachi/consortium/invitations",
+        {"company": company.name},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    inv = api.get(f"/api/v1/green/hitachi/companies/{company.pk}/invitations").json()
+    assert [i["consortium"] for i in inv] == ["日立市脱炭素コンソーシアム"]
+    r = api.post(
+        f"/api/v1/green/hitachi/companies/{company.pk}/invitations/{inv[0]['id']}",
+        {"accept": True, "secretariat_may_enter": True},
+        content_type="application/json",
+    )
+    assert r.json()["accepted"] is True
+    members = sec.get("/api/v1/green/hitachi/consortium/members").json()
+    assert members == [
+        {"id": company.pk, "name": company.name, "shares": "private", "secretariat_may_enter": True}
+    ]
+    assert api.get("/api/v1/green/hitachi/consortium/members").status_code == 403
+
+    vm = MeasureFactory(city=city, title_ja="中小企業の省エネ設備更新支援")
+    m = services.measure_adopt(
+        actor=business,
+        company=company,
+        key="led",
+        name="LED照明",
+        capex_yen=1,
+        opex_change_yen=0,
+        lifetime_years=10,
+        abated_t=Decimal(2),
+    )
+    url = f"/api/v1/green/hitachi/companies/{company.pk}/measures/{m.pk}/vision-measure"
+    r = api.put(url, {"vision_measure_id": vm.pk}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert r.json()["vision_measure_title"] == "中小企業の省エネ設備更新支援"
+    r = api.put(url, {"vision_measure_id": vm.pk + 1000}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["detail"][0]["field"] == "vision_measure_id"
+    listed = api.get(f"/api/v1/green/hitachi/companies/{company.pk}/measures").json()
+    assert listed[0]["vision_measure_id"] == vm.pk

@@ -15,18 +15,25 @@ from kyoso.core.models import Role, User
 from kyoso.core.schemas import ErrorOut
 from kyoso.core.selectors import city_get
 from kyoso.green import selectors, services
-from kyoso.green.models import Activity, FactorList
+from kyoso.green.models import Activity, AdoptedMeasure, FactorList
 from kyoso.green.schemas import (
     ActivityIn,
     ActivityOut,
+    AdoptedMeasureOut,
     CompanyIn,
     CompanyOut,
     ConsortiumOut,
     FactorListOut,
     ImportOut,
+    InvitationAnswerIn,
+    InvitationOut,
+    InviteIn,
+    MemberOut,
     PlanOut,
     SiteIn,
     SiteOut,
+    VisionLinkIn,
+    WeatherFileOut,
     YearOut,
 )
 
@@ -230,4 +237,137 @@ def consortium(request: HttpRequest, city_slug: str) -> Any:
         "estimates": d.estimates,
         "sectors": [{"industry": k, "by_year": v} for k, v in d.by_sector.items()],
         "named": [{"id": c.pk, "name": c.name, "market_t": t} for c, t in d.named],
+    }
+
+
+def _measure_out(m: Any, entry: Any) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "key": m.key,
+        "name": m.name,
+        "abated_t": float(m.abated_t),
+        "status": m.status,
+        "vision_measure_id": m.vision_measure_id,
+        "vision_measure_title": entry.title if entry else None,
+    }
+
+
+@router.get(
+    "/{city_slug}/companies/{pk}/measures", response={200: list[AdoptedMeasureOut], **ERRORS}
+)
+def measures(request: HttpRequest, city_slug: str, pk: PathId) -> Any:
+    """The company's adopted measures, each with the city vision measure it serves."""
+    company = selectors.company_get(_user(request), city_get(city_slug), pk)
+    return [_measure_out(m, e) for m, e in selectors.adopted_measures(company)]
+
+
+@router.put(
+    "/{city_slug}/companies/{pk}/measures/{measure_id}/vision-measure",
+    response={200: AdoptedMeasureOut, **ERRORS},
+)
+def measure_link(
+    request: HttpRequest, city_slug: str, pk: PathId, measure_id: PathId, payload: VisionLinkIn
+) -> Any:
+    """Link an adopted measure to a vision measure of the city (``null`` unlinks)."""
+    company = selectors.company_get(_user(request), city_get(city_slug), pk, manage=True)
+    m = AdoptedMeasure.objects.filter(company=company, pk=measure_id).first()
+    if m is None:
+        raise NotFoundError("measure not found", field="measure_id")
+    m = services.measure_link_vision(
+        actor=_user(request), measure=m, vision_measure_id=payload.vision_measure_id
+    )
+    entry = selectors.vision_measures_by_id(company.city).get(m.vision_measure_id or 0)
+    return _measure_out(m, entry)
+
+
+def _invitation_out(i: Any) -> dict[str, Any]:
+    return {
+        "id": i.pk,
+        "consortium": i.consortium.name,
+        "company_id": i.company_id,
+        "company": i.company.name,
+        "accepted": i.accepted,
+    }
+
+
+@router.post("/{city_slug}/consortium/invitations", response={201: InvitationOut, **ERRORS})
+def consortium_invite(request: HttpRequest, city_slug: str, payload: InviteIn) -> Any:
+    """The secretariat invites a company by registered name or 法人番号."""
+    consortium = selectors.consortium_of(city_get(city_slug))
+    if consortium is None:
+        raise NotFoundError("no consortium", field="consortium")
+    i = services.consortium_invite(
+        actor=_user(request), consortium=consortium, company=payload.company
+    )
+    return 201, _invitation_out(i)
+
+
+@router.get("/{city_slug}/consortium/members", response={200: list[MemberOut], **ERRORS})
+def consortium_members(request: HttpRequest, city_slug: str) -> Any:
+    """The secretariat's members and what each lets it see or do."""
+    city = city_get(city_slug)
+    if not selectors.is_secretariat(_user(request), city):
+        raise PermissionDeniedError("Only the consortium secretariat can see this.")
+    return [
+        {
+            "id": r.company.pk,
+            "name": r.company.name,
+            "shares": r.shares,
+            "secretariat_may_enter": r.secretariat_may_enter,
+        }
+        for r in selectors.members_for_secretariat(_user(request), city)
+    ]
+
+
+@router.get(
+    "/{city_slug}/companies/{pk}/invitations", response={200: list[InvitationOut], **ERRORS}
+)
+def invitations(request: HttpRequest, city_slug: str, pk: PathId) -> Any:
+    company = selectors.company_get(_user(request), city_get(city_slug), pk, manage=True)
+    return [_invitation_out(i) for i in selectors.invitations_open(company)]
+
+
+@router.post(
+    "/{city_slug}/companies/{pk}/invitations/{invitation_id}",
+    response={200: InvitationOut, **ERRORS},
+)
+def invitation_answer(
+    request: HttpRequest,
+    city_slug: str,
+    pk: PathId,
+    invitation_id: PathId,
+    payload: InvitationAnswerIn,
+) -> Any:
+    """The company's manager accepts (joining) or declines an invitation."""
+    company = selectors.company_get(_user(request), city_get(city_slug), pk, manage=True)
+    i = services.consortium_invitation_answer(
+        actor=_user(request),
+        company=company,
+        invitation_id=invitation_id,
+        accept=payload.accept,
+        secretariat_may_enter=payload.secretariat_may_enter,
+    )
+    return _invitation_out(i)
+
+
+@router.post("/{city_slug}/weather", response={201: WeatherFileOut, **ERRORS})
+def weather_upload(
+    request: HttpRequest, city_slug: str, file: File[UploadedFile], source: Form[str]
+) -> Any:
+    """Staff upload the city's hourly weather file (EPW or CSV) for the PV estimates."""
+    if (file.size or 0) > MAX_UPLOAD:
+        raise DomainError("The file is too large.", field="file")
+    wf = services.weather_file_upload(
+        actor=_user(request),
+        city=city_get(city_slug),
+        name=file.name or "weather",
+        data=file.read(),
+        source=source,
+    )
+    return 201, {
+        "id": wf.pk,
+        "name": wf.name,
+        "kind": wf.kind,
+        "source": wf.source,
+        "annual_ghi_kwh_m2": wf.annual_ghi_kwh_m2,
     }

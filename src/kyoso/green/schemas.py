@@ -136,3 +136,49 @@ class ConsortiumOut(Schema):
     estimates: dict[int, float]
     sectors: list[SectorOut]
     named: list[dict[str, object]]
+
+
+class AdoptedMeasureOut(Schema):
+    id: int
+    key: str
+    name: str
+    abated_t: float
+    status: str
+    vision_measure_id: int | None
+    vision_measure_title: str | None
+
+
+class VisionLinkIn(Schema):
+    vision_measure_id: int | None = None
+
+
+class InviteIn(Schema):
+    company: str  # registered name or 法人番号
+
+
+class InvitationOut(Schema):
+    id: int
+    consortium: str
+    company_id: int
+    company: str
+    accepted: bool | None
+
+
+class InvitationAnswerIn(Schema):
+    accept: bool
+    secretariat_may_enter: bool = False
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    shares: str
+    secretariat_may_enter: bool
+
+
+class WeatherFileOut(Schema):
+    id: int
+    name: str
+    kind: str
+    source: str
+    annual_ghi_kwh_m2: float
