@@ -45,6 +45,8 @@ def book() -> acc.FactorBook:
     b.fuels["diesel_oil"] = _ref(2.62, "tCO2/kL")
     b.fuels["gasoline"] = _ref(2.29, "tCO2/kL")
     b.scope3["travel_expense_rail"] = _ref(0.001854, "kg-CO2/円")
+    b.scope3["travel_per_day_domestic_day_trip"] = _ref(0.030133, "t-CO2/人・日")
+    b.scope3["tonkm_rail"] = _ref(0.000022, "t-CO2/t-km")
     return b
 
 
@@ -295,3 +297,41 @@ def test_five_peer_rule() -> None:
     assert peers.benchmark(1.0, [1.0, 2.0, 3.0, 4.0]) is None
     b = peers.benchmark(2.5, [1.0, 2.0, 3.0, 4.0, 5.0])
     assert b is not None and b.peers == 5 and b.median == 3.0 and b.rank_pct == 40.0
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit"),
+    [(1_000_000, "円"), (1_000_000, ""), (1_000, "千円"), (1, "百万円"), (1_000_000, "yen")],
+)
+def test_scope3_spend_converts_yen_units(quantity: float, unit: str) -> None:
+    # 交通費支給額 旅客鉄道 0.001854 kg-CO2/円 × 1,000,000 円 = 1,854 kg = 1.854 t, however written
+    e = acc.compute(
+        acc.ActivityLine(acc.Category.SCOPE3, quantity, unit, scope3_key="travel_expense_rail"),
+        book(),
+    )
+    assert e.co2_location_t == pytest.approx(1.854)
+
+
+def test_scope3_units_that_do_not_fit_are_refused() -> None:
+    with pytest.raises(acc.CalculationError) as err:
+        acc.compute(
+            acc.ActivityLine(acc.Category.SCOPE3, 10, "kWh", scope3_key="travel_expense_rail"),
+            book(),
+        )
+    assert err.value.field == "unit"
+    # 人・日 is not a pint unit: written as the factor writes it, it is taken as it is.
+    e = acc.compute(
+        acc.ActivityLine(
+            acc.Category.SCOPE3, 100, "人・日", scope3_key="travel_per_day_domestic_day_trip"
+        ),
+        book(),
+    )
+    assert e.co2_location_t == pytest.approx(100 * 0.030133)
+
+
+def test_scope3_ton_km() -> None:
+    # 輸送トンキロ 鉄道 0.000022 t-CO2/t-km × 50 t × 200 km = 0.22 t
+    e = acc.compute(
+        acc.ActivityLine(acc.Category.SCOPE3, 10_000, "t-km", scope3_key="tonkm_rail"), book()
+    )
+    assert e.co2_location_t == pytest.approx(0.22)

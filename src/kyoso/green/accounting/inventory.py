@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kyoso.green.accounting.gases import VEHICLE_TYPES, gwp_of
-from kyoso.green.accounting.units import UnitError, convert
+from kyoso.green.accounting.units import UnitError, convert, is_compatible
 
 
 class Category(StrEnum):
@@ -204,6 +204,22 @@ def _supplier_factor(table: dict[str, dict[str, FactorRef]], line: ActivityLine)
     return next(iter(menus.values()))
 
 
+def _scope3_quantity(line: ActivityLine, ref: FactorRef) -> float:
+    """Return the quantity in the unit the Scope 3 factor is quoted per.
+
+    Spend (円, 千円, 百万円), mass and ton-km convert with pint; units pint does not know
+    (人・日, 泊) must be left empty or written as the factor writes them.
+    """
+    if line.quantity < 0:
+        raise CalculationError("A quantity cannot be negative.", "quantity")
+    target = ref.quantity_unit
+    if not line.unit.strip() or line.unit.strip() == target:
+        return line.quantity
+    if is_compatible(target, target):
+        return _quantity(line, target)
+    raise CalculationError(f"The unit {line.unit!r} does not fit; use {target}.", "unit")
+
+
 def compute(line: ActivityLine, book: FactorBook) -> Emission:
     """Return the emissions of one activity line with the factors it used."""
     cat = line.category
@@ -287,9 +303,7 @@ def compute(line: ActivityLine, book: FactorBook) -> Emission:
         s3_ref = book.scope3.get(line.scope3_key)
         if s3_ref is None:
             raise CalculationError("Choose a Scope 3 item from the list.", "scope3_key")
-        q = line.quantity
-        if q < 0:
-            raise CalculationError("A quantity cannot be negative.", "quantity")
+        q = _scope3_quantity(line, s3_ref)
         t = q * s3_ref.basic * s3_ref.per_tonne
         return Emission(3, t, t, q, s3_ref, s3_ref, Basis.SCOPE3, Basis.SCOPE3, s3_ref.provisional)
     if cat == Category.NON_FOSSIL_CERTIFICATE:

@@ -20,6 +20,10 @@ def registry() -> pint.UnitRegistry:
     ureg: pint.UnitRegistry = pint.UnitRegistry()
     # 千m3 (thousand cubic metres), the unit city-gas factors are quoted in.
     ureg.define("thousand_m3 = 1000 * meter ** 3 = 千m3")
+    # Spend for Scope 3 spend-based factors (kg-CO2/円, t-CO2/百万円): yen is its own dimension.
+    ureg.define("yen = [currency] = 円")
+    ureg.define("thousand_yen = 1000 * yen = 千円")
+    ureg.define("million_yen = 1000000 * yen = 百万円")
     return ureg
 
 
@@ -42,6 +46,13 @@ ALIASES: dict[str, str] = {
     "gj": "GJ",
     "mj": "MJ",
     "km": "km",
+    "円": "yen",
+    "yen": "yen",
+    "jpy": "yen",
+    "千円": "thousand_yen",
+    "百万円": "million_yen",
+    "t-km": "t*km",
+    "トンキロ": "t*km",
 }
 
 
