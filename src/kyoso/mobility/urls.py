@@ -26,4 +26,10 @@ urlpatterns = [
     path("staff/feeds/", views.feeds, name="feeds"),
     path("staff/crowding/", views.crowding, name="crowding"),
     path("staff/ridership/", views.ridership, name="ridership"),
+    path("staff/headways/", views.headways, name="headways"),
+    path(
+        "staff/headways/frequencies.txt",
+        views.headways_frequencies,
+        name="headways_frequencies",
+    ),
 ]

@@ -13,6 +13,7 @@ from kyoso.mobility.views.demand import (
     ride_geojson,
     zone_geojson,
 )
+from kyoso.mobility.views.headways import headways, headways_frequencies
 from kyoso.mobility.views.pages import (
     SIGN_REFRESH_SECONDS,
     crowding,
@@ -43,6 +44,8 @@ __all__ = [
     "gtfs_rt_alerts",
     "gtfs_rt_trip_updates",
     "gtfs_rt_vehicles",
+    "headways",
+    "headways_frequencies",
     "index",
     "journey",
     "ride",

@@ -7,10 +7,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from kyoso.core.http import CityRequest
-from kyoso.mobility.selectors.accessibility import CAP_MINUTES, accessibility_report
 
 
 def accessibility(request: CityRequest, city_slug: str) -> HttpResponse:
+    # The network code loads NumPy and SciPy: only when this page is asked for.
+    from kyoso.mobility.selectors.accessibility import CAP_MINUTES, accessibility_report
+
     report = accessibility_report(request.city)
     return render(
         request,
