@@ -318,22 +318,27 @@ def test_an_organisation_of_another_city_does_not_count(city, other_city, staff)
 
 
 def test_stop_times_pointing_outside_their_feed_are_refused(city, tiny_feed, tmp_path: Path):
-    """StopTime has no database foreign keys (issue 16): the importer's join check stands in."""
+    """StopTime has no database foreign keys (issue 16): the importer's set check stands in."""
+    import numpy as np
     from django.db import IntegrityError
 
-    from kyoso.mobility.services.feed_writer import check_references
+    from kyoso.mobility.services.feed_bulk import check_references
 
-    check_references(tiny_feed)  # a clean import passes
+    rows = np.array(StopTime.objects.filter(feed=tiny_feed).values_list("trip_id", "stop_id"))
+    trips, stops = rows[:, 0], rows[:, 1]
+    check_references(tiny_feed, trips, stops)  # a clean import passes
     other = services.feed_import(
         city=city, source=write_feed(tmp_path / "other"), actor=None, operator_name="other"
     ).feed
     assert other is not None
-    foreign_trip = Trip.objects.filter(feed=other).first()
-    one = StopTime.objects.filter(feed=tiny_feed).first()
-    assert one is not None
-    StopTime.objects.filter(pk=one.pk).update(trip=foreign_trip)
+    foreign_trip = Trip.objects.filter(feed=other).values_list("pk", flat=True)[0]
+    foreign_stop = Stop.objects.filter(feed=other).values_list("pk", flat=True)[0]
+    with pytest.raises(IntegrityError, match=r"1 stop times .* trip outside"):
+        check_references(tiny_feed, np.append(trips, foreign_trip), np.append(stops, stops[0]))
+    with pytest.raises(IntegrityError, match="stop outside"):
+        check_references(tiny_feed, np.append(trips, trips[0]), np.append(stops, foreign_stop))
     with pytest.raises(IntegrityError):
-        check_references(tiny_feed)
+        check_references(tiny_feed, np.append(trips, 10**9), np.append(stops, stops[0]))
 
 
 def test_ridership_import_accepts_shift_jis_as_the_kpi_import_does(city, staff):

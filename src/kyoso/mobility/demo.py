@@ -27,7 +27,7 @@ from kyoso.mobility.models import (
     TaxiStatus,
 )
 from kyoso.mobility.services import feed_import
-from kyoso.mobility.services.feed_writer import raw_insert
+from kyoso.mobility.services.feed_bulk import raw_insert
 
 DEMO_OPERATOR = "日立市デモ交通網"
 

@@ -13,14 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-import numpy as np
-import numpy.typing as npt
 
 from kyoso.mobility.algorithms.gtfs_records import (
     Agency,
@@ -38,29 +34,18 @@ from kyoso.mobility.algorithms.gtfs_records import (
     Translation,
     Trip,
 )
+from kyoso.mobility.algorithms.gtfs_stop_times import (
+    StopTimes,
+    check_columns,
+    header_of,
+    read_stop_times,
+)
 from kyoso.mobility.algorithms.gtfs_validation import (
-    REQUIRED_COLUMNS,
     REQUIRED_FILES,
     Row,
     ValidationReport,
     check_feed,
-    parse_time,
 )
-
-
-@dataclass(slots=True)
-class StopTimes:
-    """stop_times.txt as columns; ``arrival``/``departure`` are seconds, -1 when blank."""
-
-    trip_index: npt.NDArray[np.int32]
-    stop_index: npt.NDArray[np.int32]
-    stop_sequence: npt.NDArray[np.int64]
-    arrival: npt.NDArray[np.int32]
-    departure: npt.NDArray[np.int32]
-    pickup_type: npt.NDArray[np.int8]
-    drop_off_type: npt.NDArray[np.int8]
-    line: npt.NDArray[np.int32]
-    stop_headsign: list[str]
 
 
 @dataclass(slots=True)
@@ -182,10 +167,8 @@ def _rows(name: str, data: bytes, report: ValidationReport) -> Iterator[Row]:
     header_row = next(reader, None)
     if header_row is None:
         return
-    header = {h.strip().lstrip("\ufeff"): i for i, h in enumerate(header_row)}
-    for col in REQUIRED_COLUMNS.get(name, ()):
-        if col not in header:
-            report.error(name, 1, col, "required column is missing")
+    header = header_of(header_row)
+    check_columns(name, header, report)
     start = reader.line_num
     for values in reader:
         if not values or (len(values) == 1 and not values[0].strip()):
@@ -225,8 +208,13 @@ def read_feed(
         stops=stops,
         routes=routes,
         trips=trips,
-        stop_times=_stop_times(
-            "stop_times.txt", files.get("stop_times.txt"), report, stop_index, trip_index
+        stop_times=read_stop_times(
+            "stop_times.txt",
+            files.get("stop_times.txt"),
+            report,
+            stop_index,
+            trip_index,
+            rows("stop_times.txt"),
         ),
         calendars=[Calendar.from_row(r) for r in rows("calendar.txt")],
         calendar_dates=[CalendarDate.from_row(r) for r in rows("calendar_dates.txt")],
@@ -268,129 +256,6 @@ _KNOWN_FILES = frozenset(
         "feed_info.txt",
     ]
 )
-
-
-def _stop_time_row(
-    r: Row, stop_index: dict[str, int], trip_index: dict[str, int]
-) -> tuple[int, int, int, int, int, int, int, str] | None:
-    """Return (trip, stop, seq, arr, dep, pick, drop, headsign) of one row, reporting problems."""
-    trip_id, stop_id = r.text("trip_id", required=True), r.text("stop_id", required=True)
-    seq = r.integer("stop_sequence", None, range(0, 2**31), required=True)
-    arr, dep = r.time("arrival_time"), r.time("departure_time")
-    pick = r.integer("pickup_type", 0, range(4))
-    drop = r.integer("drop_off_type", 0, range(4))
-    if trip_id and trip_id not in trip_index:
-        r.report.error(r.file, r.line, "trip_id", f"unknown trip_id {trip_id!r}")
-    if stop_id and stop_id not in stop_index:
-        r.report.error(r.file, r.line, "stop_id", f"unknown stop_id {stop_id!r}")
-    if trip_id not in trip_index or stop_id not in stop_index or seq is None:
-        return None
-    # A blank time on one side means the same time on the other (GTFS allows either blank).
-    arr, dep = (arr if arr >= 0 else dep), (dep if dep >= 0 else arr)
-    return (trip_index[trip_id], stop_index[stop_id], seq, arr, dep, pick or 0, drop or 0,
-            r.text("stop_headsign"))  # fmt: skip
-
-
-_SMALL = {"": 0, "0": 0, "1": 1, "2": 2, "3": 3}
-
-
-def _stop_times(
-    name: str,
-    data: bytes | None,
-    report: ValidationReport,
-    stop_index: dict[str, int],
-    trip_index: dict[str, int],
-) -> StopTimes:
-    """Return the stop times as columns (stop_times.txt is nearly all of a big feed).
-
-    A tight loop reads the common well-formed row without building a ``Row``: a time or a small
-    integer seen once is parsed once, and columns grow as typed arrays (4 bytes a value, not a
-    Python object). Any row the fast path does not accept (a blank or bad value, an unknown id)
-    goes through ``_stop_time_row``, which reports exactly what the general reader reports.
-    """
-    cols = {k: array("i") for k in ("trip", "stop", "arr", "dep", "line")}
-    seqs, picks, drops = array("q"), array("b"), array("b")
-    headsigns: list[str] = []
-    rows = _rows(name, data, report) if data is not None else iter(())
-    header = _header(data) if data is not None else None
-    needed = ("trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time")
-    fast = header is not None and all(c in header for c in needed)
-    times: dict[str, int] = {"": -1}
-    if fast and header is not None:
-        ti, si, qi = header["trip_id"], header["stop_id"], header["stop_sequence"]
-        ai, di = header["arrival_time"], header["departure_time"]
-        pi, oi, hi = (header.get(c) for c in ("pickup_type", "drop_off_type", "stop_headsign"))
-    add_trip, add_stop, add_seq = cols["trip"].append, cols["stop"].append, seqs.append
-    add_arr, add_dep, add_line = cols["arr"].append, cols["dep"].append, cols["line"].append
-    add_pick, add_drop, add_head = picks.append, drops.append, headsigns.append
-    for r in rows:
-        values = r.values
-        if fast:
-            try:
-                trip = trip_index[values[ti].strip()]
-                stop = stop_index[values[si].strip()]
-                seq = int(values[qi])
-                if not 0 <= seq < 2**31:
-                    raise ValueError
-                arr, dep = times.get(values[ai]), times.get(values[di])
-                if arr is None:
-                    arr = times[values[ai]] = _parsed_time(values[ai])
-                if dep is None:
-                    dep = times[values[di]] = _parsed_time(values[di])
-                pick = _SMALL[values[pi].strip()] if pi is not None and pi < len(values) else 0
-                drop = _SMALL[values[oi].strip()] if oi is not None and oi < len(values) else 0
-                head = values[hi].strip() if hi is not None and hi < len(values) else ""
-                if arr < 0 and dep < 0:
-                    raise ValueError  # let the general path decide (it keeps such rows too)
-                arr, dep = (arr if arr >= 0 else dep), (dep if dep >= 0 else arr)
-            except (KeyError, ValueError, IndexError):
-                row = _stop_time_row(r, stop_index, trip_index)
-                if row is None:
-                    continue
-                trip, stop, seq, arr, dep, pick, drop, head = row
-        else:
-            row = _stop_time_row(r, stop_index, trip_index)
-            if row is None:
-                continue
-            trip, stop, seq, arr, dep, pick, drop, head = row
-        add_trip(trip)
-        add_stop(stop)
-        add_seq(seq)
-        add_arr(arr)
-        add_dep(dep)
-        add_pick(pick)
-        add_drop(drop)
-        add_line(r.line)
-        add_head(head)
-    return StopTimes(
-        trip_index=np.frombuffer(cols["trip"], dtype=np.int32).copy(),
-        stop_index=np.frombuffer(cols["stop"], dtype=np.int32).copy(),
-        stop_sequence=np.frombuffer(seqs, dtype=np.int64).copy(),
-        arrival=np.frombuffer(cols["arr"], dtype=np.int32).copy(),
-        departure=np.frombuffer(cols["dep"], dtype=np.int32).copy(),
-        pickup_type=np.frombuffer(picks, dtype=np.int8).copy(),
-        drop_off_type=np.frombuffer(drops, dtype=np.int8).copy(),
-        line=np.frombuffer(cols["line"], dtype=np.int32).copy(),
-        stop_headsign=headsigns,
-    )
-
-
-def _parsed_time(raw: str) -> int:
-    """Return the seconds of a well-formed GTFS time; ValueError sends the row to the slow path."""
-    seconds = parse_time(raw)
-    if seconds is None:
-        raise ValueError(raw)
-    return seconds
-
-
-def _header(data: bytes) -> dict[str, int] | None:
-    first = data.split(b"\n", 1)[0]
-    try:
-        line = first.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-    names = next(csv.reader([line]), None)
-    return None if names is None else {h.strip().lstrip("\ufeff"): i for i, h in enumerate(names)}
 
 
 def active_service_ids(feed: GtfsFeed, day: date) -> frozenset[str]:

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
-from itertools import islice
 from typing import Any
 
 import numpy as np
-from django.db import IntegrityError, connection, models
+from django.db import models
 
 from kyoso.core.models import City
 from kyoso.mobility.algorithms.gtfs_feed import GtfsFeed
@@ -36,8 +35,8 @@ from kyoso.mobility.models import (
     Translation,
     Trip,
 )
+from kyoso.mobility.services.feed_bulk import BATCH, raw_insert, write_stop_times, write_trips
 
-BATCH = 5000
 # Child tables first, so a replaced feed is deleted with one statement per table.
 FEED_TABLES: tuple[type[models.Model], ...] = (
     StopTime,
@@ -127,8 +126,8 @@ def write_feed(*, city: City, feed_row: Feed, feed: GtfsFeed) -> dict[str, int]:
     _write_agencies(common, feed)
     stop_pk = _write_stops(common, feed, names)
     route_pk = _write_routes(common, feed, names)
-    trip_pk = _write_trips(common, feed, route_pk)
-    _write_stop_times(city, feed_row, feed, trip_pk, stop_pk)
+    trip_pk = write_trips(city, feed_row, feed, route_pk)
+    write_stop_times(city, feed_row, feed, trip_pk, stop_pk)
     _write_calendars(common, feed)
     n_shapes = _write_shapes(city, feed_row, feed)
     _write_fares(common, city, feed_row, feed)
@@ -232,35 +231,6 @@ def _write_routes(common: dict[str, Any], feed: GtfsFeed, names: _Names) -> dict
     _bulk(Route, route_rows)
     route_pk = {r.route_id: r.pk for r in route_rows}
     return route_pk
-
-
-def _write_trips(common: dict[str, Any], feed: GtfsFeed, route_pk: dict[str, int]) -> np.ndarray:
-    st = feed.stop_times
-    n_trips = len(feed.trips)
-    first = np.full(n_trips, 2**31 - 1, dtype=np.int64)
-    last = np.full(n_trips, -1, dtype=np.int64)
-    if len(st.trip_index):
-        np.minimum.at(first, st.trip_index, st.departure)
-        np.maximum.at(last, st.trip_index, st.arrival)
-    trip_rows = [
-        Trip(
-            **common,
-            trip_id=t.trip_id,
-            route_id=route_pk[t.route_id],
-            service_id=t.service_id,
-            headsign=t.headsign[:200],
-            direction_id=t.direction_id,
-            shape_id=t.shape_id,
-            wheelchair_accessible=t.wheelchair_accessible,
-            first_departure=int(first[i]) if last[i] >= 0 else 0,
-            last_arrival=int(last[i]) if last[i] >= 0 else 0,
-            extra=t.extra,
-        )
-        for i, t in enumerate(feed.trips)
-    ]
-    _bulk(Trip, trip_rows)
-    trip_pk = np.array([t.pk for t in trip_rows], dtype=np.int64)
-    return trip_pk
 
 
 def _write_calendars(common: dict[str, Any], feed: GtfsFeed) -> None:
@@ -440,81 +410,6 @@ def _write_stops(common: dict[str, Any], feed: GtfsFeed, names: _Names) -> np.nd
         done = set(ready)
         pending = [i for i in pending if i not in done]
     return pks
-
-
-def _write_stop_times(
-    city: City, feed_row: Feed, feed: GtfsFeed, trip_pk: np.ndarray, stop_pk: np.ndarray
-) -> None:
-    st = feed.stop_times
-    trips = trip_pk[st.trip_index].tolist()
-    stops = stop_pk[st.stop_index].tolist()
-    seq, arr, dep = st.stop_sequence.tolist(), st.arrival.tolist(), st.departure.tolist()
-    pick, drop = st.pickup_type.tolist(), st.drop_off_type.tolist()
-    columns = (
-        "city_id",
-        "feed_id",
-        "trip_id",
-        "stop_id",
-        "stop_sequence",
-        "arrival",
-        "departure",
-        "pickup_type",
-        "drop_off_type",
-        "headsign",
-    )
-    heads = st.stop_headsign
-    city_id, feed_id = city.pk, feed_row.pk
-    # A generator: a million tuples held at once would cost hundreds of MiB.
-    rows = (
-        (city_id, feed_id, trips[k], stops[k], seq[k], arr[k] if arr[k] > 0 else 0,
-         dep[k] if dep[k] > 0 else 0, pick[k], drop[k], heads[k][:200] if heads[k] else "")
-        for k in range(len(trips))
-    )  # fmt: skip
-    raw_insert(StopTime, columns, rows)
-    check_references(feed_row)
-
-
-def check_references(feed_row: Feed) -> None:
-    """Raise if a stop time or shape point of the feed points outside it (one join per table).
-
-    These tables have no database foreign keys (see ``models.StopTime``); this is the check, in
-    the import's transaction, and a stricter one: the trip and stop must be of the same feed.
-    """
-    st, trip, stop = (connection.ops.quote_name(m._meta.db_table) for m in (StopTime, Trip, Stop))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM {st} s LEFT JOIN {trip} t ON t.id = s.trip_id "  # noqa: S608
-            f"AND t.feed_id = s.feed_id LEFT JOIN {stop} p ON p.id = s.stop_id "
-            "AND p.feed_id = s.feed_id WHERE s.feed_id = %s AND (t.id IS NULL OR p.id IS NULL)",
-            [feed_row.pk],
-        )
-        (broken,) = cursor.fetchone()
-    if broken:
-        raise IntegrityError(f"{broken} stop times of feed {feed_row.pk} point outside the feed")
-
-
-def raw_insert(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[object]]
-) -> None:
-    """Insert plain tuples without building a model per row: COPY on PostgreSQL, else executemany.
-
-    Used for the large tables (stop times, shape points), where Django's per-field preparation
-    in ``bulk_create`` costs far more than the database does.
-    """
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - names are ours
-        it = iter(rows)
-        while batch := list(islice(it, BATCH)):
-            cursor.executemany(sql, batch)  # type: ignore[arg-type]
 
 
 def delete_feed_rows(feed_row: Feed) -> None:
