@@ -167,14 +167,18 @@ class StopTime(FeedRow):
     # The two big tables have no database-level foreign keys: the importer checks every
     # reference (and, in its transaction, that each points into the same feed) with one join,
     # where PostgreSQL would run a deferred trigger per row and reference at COMMIT (issue 16).
-    # Rows are written and deleted only by services.feed_writer, children first.
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # Rows are written and deleted only by services.feed_writer, children first. No index of
+    # their own on city (the unique constraint starts with it) or stop ((stop, departure) does):
+    # each index is a B-tree insert per row of a million-row import.
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     trip = models.ForeignKey(
         Trip, on_delete=models.DO_NOTHING, related_name="stop_times", db_constraint=False
     )
     stop = models.ForeignKey(
-        Stop, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+        Stop, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
     )
     stop_sequence = models.PositiveIntegerField()
     # Seconds since the service day's midnight; past 86400 for trips running after midnight.
@@ -248,8 +252,10 @@ class CalendarDate(FeedRow):
 
 
 class ShapePoint(FeedRow):
-    # No database-level foreign keys, as for StopTime.
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # No database-level foreign keys, and no index on city alone, as for StopTime.
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     shape_id = models.CharField(max_length=100)
     sequence = models.PositiveIntegerField()
