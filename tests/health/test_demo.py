@@ -44,5 +44,8 @@ def test_the_demo_has_a_health_story_that_follows_the_consent_rules():
         statistic="population", epsilon=0.5,
     )  # fmt: skip
     assert stats.pk is not None
-    assert HealthProfile.objects.filter(city=hitachi).count() > 100
+    # About 300 simulated citizens, a plausible share of them with hypertension or diabetes.
+    assert 280 <= HealthProfile.objects.filter(city=hitachi).count() <= 320
+    conditions = HealthEntry.objects.filter(city=hitachi, item="condition").count()
+    assert 20 <= conditions <= 150
     assert HealthEntry.objects.filter(city=hitachi, item="checkup").count() > 50

@@ -1,6 +1,7 @@
 """Demo health data of 日立市: providers with schedules, one citizen's record shared with
 consent and read by a doctor, a care team for her, a booked visit, and check-ups and home
-blood pressure for the simulated citizens so the private statistics have something to count.
+blood pressure for about 300 simulated citizens (some with hypertension or diabetes) so the
+private statistics have something to count.
 
 Everything goes through the services (as the system account where no person acts), and every
 name that is not a real public institution is labelled (demo).
@@ -13,12 +14,13 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from kyoso.core.models import City, Role, User
+from kyoso.core.models import City, District, Role, User
 from kyoso.core.services import membership_grant, system_actor
 from kyoso.health import services
 from kyoso.health.models import CareProvider
 from kyoso.health.records.clinic_calendar import TOKYO, holiday_name
 
+POPULATION = 300
 WEEKDAYS = ("mon", "tue", "wed", "fri")
 PROVIDERS = [
     # code, ja, en, kind, departments, facility code of its waiting time
@@ -160,14 +162,38 @@ def _hana(
         )  # fmt: skip
 
 
-def _population(city: City, rng: random.Random) -> None:
-    """Check-ups and a home blood pressure for the simulated citizens of the vision demo."""
-    system = system_actor()
+def _residents(city: City, rng: random.Random) -> list[User]:
+    """The vision demo's simulated citizens, topped up to ``POPULATION`` with health-only ones
+    (unusable passwords: they cannot sign in), each living in a district."""
     people = list(
         User.objects.filter(
             email__startswith="vision-demo-", memberships__city=city, birth_year__isnull=False
         ).order_by("email")
     )
+    districts = list(District.objects.filter(city=city).order_by("code"))
+    system = system_actor()
+    # Born 1930–2005, weighted so about a third are 65 or over, as in 日立市.
+    years = [*range(1930, 1962), *range(1930, 1962), *range(1962, 2006)]
+    for i in range(max(0, POPULATION - len(people))):
+        email = f"health-demo-resident-{i:03d}@hitachi.example"
+        person = User.objects.filter(email=email).first()
+        if person is None:
+            person = User.objects.create_user(
+                email, None, display_name=f"健康デモ住民{i + 1}", birth_year=rng.choice(years)
+            )
+        membership_grant(
+            city=city, user=person, role=Role.CITIZEN, actor=system,
+            district=rng.choice(districts) if districts else None,
+        )  # fmt: skip
+        people.append(person)
+    return people
+
+
+def _population(city: City, rng: random.Random) -> None:
+    """Check-ups, home blood pressure and, for some, hypertension or diabetes with HbA1c, for
+    about 300 simulated citizens, so the private statistics and KPIs have something to count."""
+    system = system_actor()
+    people = _residents(city, rng)
     this_year = timezone.localdate().year
     for person in people:
         services.health_profile_set(
@@ -184,8 +210,25 @@ def _population(city: City, rng: random.Random) -> None:
                     "code": {"text": "特定健康診査 (demo)"}, "effectiveDateTime": at.isoformat(),
                 },
             )  # fmt: skip
+        systolic = round(rng.gauss(128 + max(0, age - 40) * 0.35, 12))
+        # Type 2 diabetes: about 6% under 65 and 15% from 65 (国民健康・栄養調査's order of size).
+        diabetic = rng.random() < (0.15 if age >= 65 else 0.06)
         services.vitals_record(
-            city=city, actor=person, patient=person, at=at,
-            systolic=round(rng.gauss(128 + max(0, age - 40) * 0.35, 12)),
+            city=city, actor=person, patient=person, at=at, systolic=systolic,
             diastolic=round(rng.gauss(78, 8)),
+            hba1c=round(rng.gauss(7.1, 0.7) if diabetic else rng.gauss(5.6, 0.3), 1),
         )  # fmt: skip
+        for name, icd10, has_it in (
+            ("高血圧症 (demo)", "I10", systolic >= 140 and rng.random() < 0.8),
+            ("2型糖尿病 (demo)", "E11", diabetic),
+        ):
+            if has_it:
+                services.entry_create(
+                    city=city, actor=person, patient=person, channel="demo",
+                    resource={
+                        "resourceType": "Condition", "recordedDate": at.date().isoformat(),
+                        "subject": {"reference": f"Patient/{person.pk}"},
+                        "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10",
+                                             "code": icd10}], "text": name},
+                    },
+                )  # fmt: skip
