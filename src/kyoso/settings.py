@@ -219,9 +219,20 @@ KYOSO_BOARD_SIGNING_KEY_FILE = Path(
 )
 KYOSO_BALLOT_BATCH = int(os.environ.get("KYOSO_BALLOT_BATCH", "10"))
 
-# A tile server URL template; empty means the maps draw only the city's own GeoJSON layers.
-KYOSO_TILE_URL = os.environ.get("KYOSO_TILE_URL", "")
-KYOSO_TILE_ATTRIBUTION = os.environ.get("KYOSO_TILE_ATTRIBUTION", "")
+# The base map's tiles (a URL template). In production the default is the Geospatial
+# Information Authority of Japan's standard map (地理院タイル) with the attribution its terms
+# require; KYOSO_TILE_URL replaces it, and KYOSO_TILE_URL=none (or empty, the default outside
+# production: the demo and tests) draws the city's own offline vector base instead.
+GSI_TILE_URL = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+GSI_TILE_ATTRIBUTION = (
+    '<a href="https://maps.gsi.go.jp/development/ichiran.html">出典：国土地理院</a>'
+)
+KYOSO_TILE_URL = os.environ.get("KYOSO_TILE_URL", GSI_TILE_URL if PRODUCTION else "")
+if KYOSO_TILE_URL.strip().lower() in {"", "none", "off"}:
+    KYOSO_TILE_URL = ""
+KYOSO_TILE_ATTRIBUTION = os.environ.get(
+    "KYOSO_TILE_ATTRIBUTION", GSI_TILE_ATTRIBUTION if KYOSO_TILE_URL == GSI_TILE_URL else ""
+)
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -23,6 +23,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kyoso.core.demo_places import make_places
 from kyoso.core.geometry.voronoi import as_geojson_polygon, voronoi_cells
 from kyoso.core.models import (
     City,
@@ -325,6 +326,7 @@ def load_demo(*, reset: bool = False) -> list[City]:
         ):
             rng = random.Random(int(city.municipality_code))
             _make_districts(city, specs, outline, rng)
+            make_places(city)
             _make_accounts(city, accounts)
             _load_app_content(city, int(city.municipality_code))
     return [hitachi, takahagi]

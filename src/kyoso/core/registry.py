@@ -291,3 +291,23 @@ MEASURE_DIRECTORIES: Registry[MeasureDirectory] = Registry("measure directory", 
 def city_measures(city: City) -> list[MeasureEntry]:
     """Return the city's measures from every registered directory (none without vision)."""
     return [e for d in MEASURE_DIRECTORIES.entries() for e in d.entries(city)]
+
+# --- map layers: what other apps draw on the city's own base map --------------------------
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """``ref(city) -> [GeoJSON Feature, ...]`` drawn on the offline base map (stations, stops,
+    route lines, facilities). Each feature's properties carry ``layer`` (its kind, e.g. ``stop``,
+    ``route``, ``hospital``), ``name_ja`` and ``name_en``; named points also enter the gazetteer
+    the place picker searches."""
+
+    key: str
+    ref: Ref
+    order: int = 100
+
+    def features(self, city: City) -> list[dict[str, Any]]:
+        return list(resolve(self.ref)(city))
+
+
+MAP_LAYERS: Registry[MapLayer] = Registry("map layer", lambda m: (m.order, m.key))

@@ -20,7 +20,18 @@ class MobilityConfig(AppConfig):
                 people=True,
             )
         )
-        from kyoso.core.registry import SCHEDULED_TASKS, Module, ScheduledTask, register_module
+        from kyoso.core.registry import (
+            MAP_LAYERS,
+            SCHEDULED_TASKS,
+            MapLayer,
+            Module,
+            ScheduledTask,
+            register_module,
+        )
+
+        MAP_LAYERS.register(
+            "mobility", MapLayer("mobility", "kyoso.mobility.selectors.map_features", order=50)
+        )
 
         # A city fed only by GTFS-RT pushes still loses vehicles that stopped reporting.
         SCHEDULED_TASKS.register(

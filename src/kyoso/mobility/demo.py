@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from kyoso.core.models import City, Organisation, User
+from kyoso.core.models import City, District, Organisation, User
 from kyoso.core.services import system_actor
 from kyoso.mobility.demo_feed import DEMO_FEED_VERSION, ROUTES, STOPS, write_demo_feed
 from kyoso.mobility.models import (
@@ -26,7 +26,7 @@ from kyoso.mobility.models import (
     Taxi,
     TaxiStatus,
 )
-from kyoso.mobility.services import feed_import
+from kyoso.mobility.services import facility_save, feed_import
 from kyoso.mobility.services.feed_bulk import raw_insert
 
 DEMO_OPERATOR = "日立市デモ交通網"
@@ -107,6 +107,18 @@ def load(city: City, rng: random.Random) -> None:
                 reported_at=now,
                 valid_until=far,  # demo only: kept current so the demo always shows it
             )
+    # Every school district's community centre (交流センター), beside its centre (approximate).
+    for district in District.objects.filter(city=city):
+        facility_save(
+            city=city,
+            actor=system_actor(),
+            code=f"community-centre-{district.code}",
+            name_ja=f"{district.name_ja}交流センター",
+            name_en=f"{district.name_en} Community Centre",
+            kind="community_centre",
+            lat=district.center_lat - 0.0012,
+            lon=district.center_lon + 0.0010,
+        )
     for vehicle_id, company, lat, lon, status, wheelchair in TAXIS:
         Taxi.objects.update_or_create(
             city=city,

@@ -3,6 +3,7 @@ from kyoso.core.models.audit import AuditEvent, PersonalDataAccess
 from kyoso.core.models.consent import Consent
 from kyoso.core.models.notifications import Notification
 from kyoso.core.models.organisations import Organisation, OrganisationKind
+from kyoso.core.models.places import Place, PlaceKind
 from kyoso.core.models.tenancy import City, CityScopedModel, CityScopedQuerySet, District
 from kyoso.core.models.themes import Theme, Themed
 from kyoso.core.models.uploads import Upload, UploadKind
@@ -21,6 +22,8 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "PersonalDataAccess",
+    "Place",
+    "PlaceKind",
     "Role",
     "Theme",
     "Themed",

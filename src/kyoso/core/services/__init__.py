@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kyoso.core.services.personal_data import personal_data_access_record
+from kyoso.core.services.places import place_save
 from kyoso.core.services.platform import (
     ROLES_STAFF_MAY_GRANT,
     SYSTEM_ACTOR_EMAIL,
@@ -46,6 +47,7 @@ __all__ = [
     "notification_send",
     "organisation_ensure",
     "personal_data_access_record",
+    "place_save",
     "system_actor",
     "theme_catalogue_ensure",
     "theme_resolve",

@@ -8,6 +8,7 @@ from kyoso.core.views.accounts import (
     two_factor_setup,
     two_factor_verify,
 )
+from kyoso.core.views.maps import base_map_geojson, places_json, where_json
 from kyoso.core.views.pages import (
     city_home,
     consent_revoke,
@@ -29,6 +30,7 @@ from kyoso.core.views.pages import (
 __all__ = [
     "LoginView",
     "PasswordResetView",
+    "base_map_geojson",
     "city_home",
     "consent_revoke",
     "email_confirm",
@@ -36,6 +38,7 @@ __all__ = [
     "healthz",
     "my_page",
     "notices_read",
+    "places_json",
     "platform_home",
     "sign_up",
     "staff_audit",
@@ -46,4 +49,5 @@ __all__ = [
     "token_revoke",
     "two_factor_setup",
     "two_factor_verify",
+    "where_json",
 ]

@@ -32,6 +32,7 @@ from kyoso.mobility.selectors.live import (
     vehicles_geojson,
     vehicles_live,
 )
+from kyoso.mobility.selectors.map_layer import map_features
 from kyoso.mobility.selectors.stops import (
     active_feeds,
     feeds_of,
@@ -63,6 +64,7 @@ __all__ = [
     "feeds_of",
     "forget_timetables",
     "haversine_km",
+    "map_features",
     "punctuality_now",
     "realtime_snapshot",
     "ride_get",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kyoso.mobility.services.crowding import (
     CROWDING_ROLES,
+    facility_save,
     facility_status_publish,
 )
 from kyoso.mobility.services.demand import (
@@ -57,6 +58,7 @@ __all__ = [
     "demand_flex_import",
     "demand_service_save",
     "demand_vehicle_save",
+    "facility_save",
     "facility_status_publish",
     "feed_delete",
     "feed_import",

@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyoso.core.access import require_owner_or_staff, require_role
+from kyoso.core.access import is_system_actor, require_owner_or_staff, require_role
 from kyoso.core.errors import DomainError, NotFoundError
 from kyoso.core.models import City, Role, User
+from kyoso.core.selectors import base_map_forget
 from kyoso.core.services import audit_record
 from kyoso.mobility.models import (
     CrowdingLevel,
@@ -73,3 +74,42 @@ def facility_status_publish(
             details={"waiting_minutes": waiting_minutes, "crowding": crowding},
         )
     return status
+
+
+@transaction.atomic
+def facility_save(
+    *,
+    city: City,
+    actor: User,
+    code: str,
+    name_ja: str,
+    kind: str,
+    lat: float,
+    lon: float,
+    name_en: str = "",
+    stop_ids: list[str] | None = None,
+) -> Facility:
+    """Create or update a destination of the city (hospital, clinic, 交流センター, city hall)."""
+    if not is_system_actor(actor):
+        require_role(actor, city, Role.STAFF)
+    if not name_ja.strip():
+        raise DomainError(_("Write the name of the facility."), field="name_ja")
+    defaults: dict[str, object] = {
+        "name_ja": name_ja.strip(),
+        "name_en": name_en,
+        "kind": kind,
+        "lat": lat,
+        "lon": lon,
+    }
+    if stop_ids is not None:
+        defaults["stop_ids"] = stop_ids
+    facility, created = Facility.objects.update_or_create(city=city, code=code, defaults=defaults)
+    audit_record(
+        city=city,
+        actor=actor,
+        action="mobility.facility_create" if created else "mobility.facility_update",
+        obj=facility,
+        details={"kind": kind},
+    )
+    transaction.on_commit(lambda: base_map_forget(city))
+    return facility

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kyoso.core.access import require_role
 from kyoso.core.errors import DomainError, NotFoundError
 from kyoso.core.models import City, Role, User
+from kyoso.core.selectors import base_map_forget
 from kyoso.core.services import audit_record
 from kyoso.mobility.algorithms.gtfs_feed import FeedLimits, read_feed
 from kyoso.mobility.algorithms.gtfs_validation import Problem
@@ -123,6 +124,7 @@ def feed_import(
 
     # Only the replaced feed's part of the network is dropped; the other operators' stay.
     forget_timetables([f.pk for f in previous])
+    base_map_forget(city)  # the offline base map draws the new stops and route lines
     return FeedImportResult(feed_row, problems, feed_row.import_seconds)
 
 
@@ -163,3 +165,4 @@ def feed_delete(*, city: City, actor: User, feed_id: int) -> None:
     from kyoso.mobility.selectors import forget_timetables
 
     forget_timetables([feed_id])
+    base_map_forget(city)

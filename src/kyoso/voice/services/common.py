@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from kyoso.core.access import is_staff
 from kyoso.core.errors import DomainError, RateLimitedError
 from kyoso.core.models import City, District, User
+from kyoso.core.selectors import district_at
 
 
 def rate_limit_check(*, city: City, user: User, kind: str = "post") -> None:
@@ -73,12 +74,5 @@ def check_district(city: City, district: District | None) -> None:
 
 
 def nearest_district(city: City, lat: float | None, lon: float | None) -> District | None:
-    """Return the district whose centre is nearest to the point (approximate, for statistics)."""
-    if lat is None or lon is None:
-        return None
-    best, best_d = None, float("inf")
-    for d in District.objects.filter(city=city).only("id", "center_lat", "center_lon"):
-        dist = (d.center_lat - lat) ** 2 + (d.center_lon - lon) ** 2
-        if dist < best_d:
-            best, best_d = d, dist
-    return best
+    """Return the district that holds the point: the one the place picker showed in words."""
+    return district_at(city, lat, lon)

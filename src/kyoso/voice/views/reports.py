@@ -49,6 +49,7 @@ def reports_points(request: CityRequest, city_slug: str) -> JsonResponse:
                 "color": "#2e7d32" if r.status == ReportStatus.CLOSED else "#b3261e",
                 # Shape and word as well as colour, for people who cannot tell red from green.
                 "symbol": "✓" if r.status == ReportStatus.CLOSED else "!",
+                "shape": "circle" if r.status == ReportStatus.CLOSED else "diamond",
                 "status_label": r.get_status_display(),
                 "url": reverse("voice:report", args=[city.slug, r.pk]),
             },
