@@ -43,6 +43,10 @@
   function drawBase(el, map) {
     map.createPane("base");
     map.getPane("base").style.zIndex = 250;
+    // Stops and facilities sit above a page's own area layer (districts tinted by a statistic).
+    map.createPane("basePoints");
+    map.getPane("basePoints").style.zIndex = 420;
+    map.getPane("basePoints").style.pointerEvents = "none";
     map.createPane("baseLabels");
     map.getPane("baseLabels").style.zIndex = 450;
     map.getPane("baseLabels").style.pointerEvents = "none";
@@ -68,7 +72,7 @@
         if (layer === "district_label") { labels.addLayer(label(latlng, name, "map-label-district")); return; }
         if (layer === "town" || layer === "landmark") { labels.addLayer(label(latlng, name, "map-label-town")); return; }
         if (layer === "station" || layer === "stop") {
-          L.circleMarker(latlng, { pane: "base", interactive: false, className: "base-" + layer, radius: layer === "station" ? 6 : 4,
+          L.circleMarker(latlng, { pane: "basePoints", interactive: false, className: "base-" + layer, radius: layer === "station" ? 6 : 4,
             color: layer === "station" ? "#222" : "#1d5fa8", weight: layer === "station" ? 3 : 2, fillColor: "#fff", fillOpacity: 1 }).addTo(map);
           labels.addLayer(label(latlng, name, "map-label-" + layer));
           return;
@@ -76,7 +80,7 @@
         var sym = document.createElement("span");
         sym.className = "map-facility map-facility-" + layer;
         sym.textContent = FACILITY_SYMBOLS[layer] || FACILITY_SYMBOLS.facility;
-        L.marker(latlng, { pane: "base", icon: L.divIcon({ html: sym, className: "base-facility", iconSize: [22, 22], iconAnchor: [11, 11] }), interactive: false, keyboard: false }).addTo(map);
+        L.marker(latlng, { pane: "basePoints", icon: L.divIcon({ html: sym, className: "base-facility", iconSize: [22, 22], iconAnchor: [11, 11] }), interactive: false, keyboard: false }).addTo(map);
         labels.addLayer(label(latlng, name, "map-label-facility"));
       });
       labels.addTo(map);
