@@ -5,7 +5,7 @@
    a click or the keyboard (arrows move the map, Enter puts the pin at the cross). */
 (function () {
   "use strict";
-  var STREET_ZOOM = 17;
+  var STREET_ZOOM = 16;
   var FACILITY_SYMBOLS = { hospital: "病", clinic: "医", community_centre: "交", city_hall: "役", facility: "施" };
 
   function nameOf(props) {

@@ -99,7 +99,7 @@
       shown = [];
       close();
       var map = window.KyosoMap && mapEl ? window.KyosoMap.init(mapEl) : null;
-      if (map && mapEl._kyosoPick) mapEl._kyosoPick(L.latLng(p.lat, p.lon), window.KyosoMap.STREET_ZOOM - 1);
+      if (map && mapEl._kyosoPick) mapEl._kyosoPick(L.latLng(p.lat, p.lon), window.KyosoMap.STREET_ZOOM);
       if (status) status.textContent = box.dataset.chosen.replace("%s", p.name);
     }
     input.addEventListener("input", update);
