@@ -4,6 +4,7 @@ import pytest
 
 from kyoso.core.demo import load_demo
 from kyoso.core.models import City, District, Membership, User
+from kyoso.vision.models import Measure
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,16 @@ def test_demo_city_has_public_figures_districts_and_accounts():
     # Organisations own what their accounts may change.
     clinic = Membership.objects.get(user__email="clinic@hitachi.example", role="clinic")
     assert clinic.organisation is not None and clinic.organisation.kind == "clinic"
+    # Firms that adopted LED lighting joined the city's own measure for small firms (共創).
+    from kyoso.green.models import AdoptedMeasure
+
+    linked = AdoptedMeasure.objects.filter(city=hitachi, vision_measure_id__isnull=False)
+    assert linked.exists()
+    assert {m.vision_measure_id for m in linked} == set(
+        Measure.objects.filter(city=hitachi, title_ja="中小企業のCO2見える化支援").values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def test_demo_load_is_idempotent_and_deterministic():

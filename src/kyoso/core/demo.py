@@ -37,7 +37,7 @@ from kyoso.core.models import (
 from kyoso.core.services import organisation_ensure
 from kyoso.core.services.themes import theme_catalogue_ensure
 
-DEMO_VERSION = "2026.12.4"
+DEMO_VERSION = "2026.12.5"
 DEMO_PASSWORD = "kyoso-demo-2026"  # noqa: S105 - printed by `make demo`, demo accounts only
 # The authenticator key of every demo account that must use two-step sign-in (staff, clinic,
 # moderator, admin): `kyoso demo_code` prints the code it gives now. Demo accounts only.

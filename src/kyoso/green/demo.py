@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from kyoso.core.models import City, Organisation, Role, User
+from kyoso.core.registry import city_measures
 from kyoso.core.services import consent_grant, organisation_ensure, system_actor
 from kyoso.green.models import Company, Consortium, DegreeDays, MonthlyOutput, Site
 from kyoso.green.services import (
@@ -18,9 +19,11 @@ from kyoso.green.services import (
     ActivityInput,
     activity_bulk_load,
     factor_lists_import_folder,
+    measure_link_vision,
 )
 
 CONSORTIUM_NAME = "日立市脱炭素コンソーシアム (demo)"
+VISION_MEASURE = "中小企業のCO2見える化支援"
 FIRST_FY, YEARS = 2023, 3
 # name, JSIC, employees, sales (million yen), annual MWh, fuels {category: annual quantity}
 COMPANIES: list[tuple[str, str, int, int, int, dict[str, float]]] = [
@@ -121,6 +124,8 @@ def load(city: City, rng: random.Random) -> None:
                 "cdd": Decimal(max(0, CDD[month] + rng.randint(-10, 10)) if CDD[month] else 0),
             },
         )
+    # The city's own measure for small firms, if the vision demo has it: LED adopters link to it.
+    vision_measure = next((e.id for e in city_measures(city) if VISION_MEASURE in e.title), None)
     for i, (name, jsic, employees, sales, mwh, fuels) in enumerate(COMPANIES):
         company = Company.objects.create(
             city=city,
@@ -227,7 +232,7 @@ def load(city: City, rng: random.Random) -> None:
         if i % 4 == 0:
             from kyoso.green.models import AdoptedMeasure
 
-            AdoptedMeasure.objects.create(
+            adopted = AdoptedMeasure.objects.create(
                 city=city,
                 company=company,
                 key="led",
@@ -238,6 +243,8 @@ def load(city: City, rng: random.Random) -> None:
                 abated_t=Decimal(f"{mwh * 0.05 * 0.452:.3f}"),
                 adopted_on=date(2025, 6, 1),
             )
+            if vision_measure is not None:  # the firm joins the city's SME measure (共創)
+                measure_link_vision(actor=owner, measure=adopted, vision_measure_id=vision_measure)
         if i in (0, 29):
             from kyoso.green.models import EvLease
 
