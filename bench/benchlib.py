@@ -86,18 +86,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(database_url: str, var_dir: str, port: int, env: dict[str, str] | None = None) -> Any:
-    """Start ``kyoso serve`` with ONE gunicorn worker in production settings; wait until it
-    listens. ``env`` adds settings (health keys, say); the log is ``var_dir``/server.log."""
+def production_env(
+    database_url: str, var_dir: str, env: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Return the environment of the production settings on ``database_url`` and ``var_dir``."""
     import secrets
-    import socket
-    import subprocess
-    import sys
-    import time
 
     from cryptography.fernet import Fernet
 
-    full = {
+    return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "KYOSO_"))},
         "KYOSO_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(64),
         "KYOSO_HEALTH_KEYS": Fernet.generate_key().decode(),
@@ -107,6 +104,17 @@ def serve(database_url: str, var_dir: str, port: int, env: dict[str, str] | None
         "STATIC_ROOT": str(Path(var_dir) / "static"), "DJANGO_SETTINGS_MODULE": "kyoso.settings",
         **(env or {}),
     }  # fmt: skip
+
+
+def serve(database_url: str, var_dir: str, port: int, env: dict[str, str] | None = None) -> Any:
+    """Start ``kyoso serve`` with ONE gunicorn worker in production settings; wait until it
+    listens. ``env`` adds settings (health keys, say); the log is ``var_dir``/server.log."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    full = production_env(database_url, var_dir, env)
     log = Path(var_dir) / "server.log"
     server = subprocess.Popen(
         [sys.executable, "-m", "kyoso", "serve", "--host", "127.0.0.1", "--port", str(port),

@@ -86,3 +86,58 @@ def test_gtfs_rt_endpoints_serve_protobuf(client, city):
     for name in ("gtfs_rt_trip_updates", "gtfs_rt_vehicles", "gtfs_rt_alerts"):
         response = client.get(reverse(f"mobility:{name}", args=[city.slug]))
         assert response["Content-Type"] == "application/x-protobuf"
+
+
+def _weekday_after(days: int) -> str:
+    day = timezone.localdate() + timedelta(days=days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day.isoformat()
+
+
+@pytest.fixture
+def demo_places(city, demo_feed):  # type: ignore[no-untyped-def]
+    from kyoso.mobility.demo import FACILITIES
+
+    for code, ja, en, kind, stop_ids, *_rest in FACILITIES:
+        FacilityFactory(city=city, code=code, name_ja=ja, name_en=en, kind=kind, stop_ids=stop_ids)
+    return demo_feed
+
+
+@pytest.mark.parametrize(
+    ("typed", "stop"),
+    [
+        ("ひたち医療センター", "多賀駅前"),
+        ("市役所", "日立駅中央口"),
+        ("日立総合病院前", "日立総合病院"),
+    ],
+)
+def test_journey_finds_facilities_not_only_stop_names(client, city, demo_places, typed, stop):
+    response = client.get(
+        reverse("mobility:journey", args=[city.slug]),
+        {"origin": "日立駅", "destination": typed, "date": _weekday_after(7), "time": "09:00",
+         "max_transfers": "2", "walk": "standard"},
+    )  # fmt: skip
+    body = response.content.decode()
+    assert 'id="journey-results"' in body and "did-you-mean" not in body
+    assert f"日立駅 から {stop} まで" in body
+    assert "この名前の" not in body
+
+
+def test_a_generic_word_asks_did_you_mean(client, city, demo_places):
+    response = client.get(
+        reverse("mobility:journey", args=[city.slug]),
+        {"origin": "日立駅", "destination": "病院", "date": _weekday_after(7), "time": "09:00",
+         "max_transfers": "2", "walk": "standard"},
+    )  # fmt: skip
+    body = response.content.decode()
+    assert 'id="journey-results"' not in body  # not silently one of the hospitals
+    assert "こちらのことですか" in body
+    assert "日立総合病院</a>" in body and "ひたち医療センター</a>" in body
+    assert "destination=%E3%81%B2%E3%81%9F%E3%81%A1" in body  # the link repeats the search
+
+
+def test_suggestions_name_places_of_every_kind(client, city, demo_places):
+    data = client.get(reverse("mobility:stop_names", args=[city.slug]), {"q": "センター"}).json()
+    kinds = {p["name"]: p["kind"] for p in data["places"]}
+    assert kinds["ひたち医療センター"] == "facility" and kinds["おさかなセンター"] == "stop"

@@ -15,7 +15,7 @@ import itertools
 import zipfile
 from pathlib import Path
 
-DEMO_FEED_VERSION = "demo-2026.11"
+DEMO_FEED_VERSION = "demo-2026.12"
 JR, BUS = "jr-demo", "bus-demo"
 
 # stop_id: (name ja, name en, lat, lon, location_type, parent, wheelchair)
@@ -107,19 +107,19 @@ JR_STOPS = ["JR_JUO_P", "JR_OGITSU_P", "JR_HITACHI_P", "JR_TAGA_P", "JR_OMIKA_P"
 #            (weekday first, last, headway), (weekend first, last, headway), wheelchair)
 ROUTES: dict[str, tuple] = {
     "JOBAN": (
-        JR, "常磐線", "常磐線（デモ）", "Joban Line (demo)", 2, "0072BC", JR_STOPS,
+        JR, "常磐線", "常磐線", "Joban Line", 2, "0072BC", JR_STOPS,
         [4, 5, 4, 4], ("05:30", "23:30", 20), ("05:40", "23:20", 30), 1,
     ),
     "BRT": (
-        BUS, "BRT", "ひたちBRT（デモ）", "Hitachi BRT (demo)", 3, "E4007F", BRT_STOPS,
+        BUS, "BRT", "ひたちBRT", "Hitachi BRT", 3, "E4007F", BRT_STOPS,
         [2] * 12, ("06:00", "22:00", 15), ("06:30", "21:30", 20), 1,
     ),
     "CHUO": (
-        BUS, "中央線", "中央線（デモ）", "Chuo Line (demo)", 3, "1B7F3B", CHUO_STOPS,
+        BUS, "中央線", "中央線", "Chuo Line", 3, "1B7F3B", CHUO_STOPS,
         [4, 4, 3, 3, 4], ("06:10", "21:50", 20), ("07:00", "21:00", 30), 0,
     ),
     "HOSPITAL": (
-        BUS, "病院線", "病院線（デモ）", "Hospital Line (demo)", 3, "8A4B08", HOSPITAL_STOPS,
+        BUS, "病院線", "病院線", "Hospital Line", 3, "8A4B08", HOSPITAL_STOPS,
         [5, 6, 3, 6], ("07:00", "19:00", 30), ("08:00", "17:00", 60), 1,
     ),
 }  # fmt: skip

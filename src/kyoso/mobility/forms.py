@@ -14,8 +14,17 @@ class StopSearchForm(forms.Form):
 
 
 class JourneyForm(forms.Form):
-    origin = forms.CharField(label=_("From (stop or station)"), max_length=80)
-    destination = forms.CharField(label=_("To (stop or station)"), max_length=80)
+    # Suggestions as you type come from page-local place-search.js (an ARIA combobox).
+    origin = forms.CharField(
+        label=_("From (stop, station, facility or district)"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"data-place-search": "", "autocomplete": "off"}),
+    )
+    destination = forms.CharField(
+        label=_("To (stop, station, facility or district)"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"data-place-search": "", "autocomplete": "off"}),
+    )
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label=_("Leave at"), widget=forms.TimeInput(attrs={"type": "time"}))
     until = forms.TimeField(

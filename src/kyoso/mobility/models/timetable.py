@@ -134,7 +134,7 @@ class Route(FeedRow):
     @property
     def display_name(self) -> str:
         long_name = _localised(self.long_name, self.long_name_en)
-        if self.short_name and long_name.startswith(self.short_name):
+        if self.short_name and self.short_name in long_name:
             return long_name
         if self.short_name and long_name:
             return f"{self.short_name} {long_name}"

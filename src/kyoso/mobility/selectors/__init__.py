@@ -33,6 +33,7 @@ from kyoso.mobility.selectors.live import (
     vehicles_live,
 )
 from kyoso.mobility.selectors.map_layer import map_features
+from kyoso.mobility.selectors.places import place_match, place_stop, places_of
 from kyoso.mobility.selectors.stops import (
     active_feeds,
     feeds_of,
@@ -65,6 +66,9 @@ __all__ = [
     "forget_timetables",
     "haversine_km",
     "map_features",
+    "place_match",
+    "place_stop",
+    "places_of",
     "punctuality_now",
     "realtime_snapshot",
     "ride_get",

@@ -72,7 +72,8 @@ def forget() -> None:
 
 def _route_name(route: Route, english: bool) -> str:
     long_name = route.long_name_en if english and route.long_name_en else route.long_name
-    if route.short_name and long_name.startswith(route.short_name):
+    # "BRT" + "ひたちBRT" would read "BRT ひたちBRT" on every row: the long name says it all.
+    if route.short_name and route.short_name in long_name:
         return long_name
     if route.short_name and long_name:
         return f"{route.short_name} {long_name}"
@@ -105,12 +106,20 @@ def build(feed_id: int, day: date, services: frozenset[str]) -> Board:
         if parent is not None:
             children[parent].append(pk)
     by_stop: dict[int, list[tuple[int, int, int, str]]] = defaultdict(list)
-    for stop_pk, dep, trip_pk, seq, headsign in (
-        StopTime.objects.filter(feed_id=feed_id, trip_id__in=list(trips))
-        .exclude(pickup_type=1)
-        .values_list("stop_id", "departure", "trip_id", "stop_sequence", "headsign")
-    ):
-        by_stop[stop_pk].append((dep, trip_pk, seq, headsign))
+    last_seq: dict[int, int] = {}
+    for stop_pk, dep, trip_pk, seq, headsign, pickup in StopTime.objects.filter(
+        feed_id=feed_id, trip_id__in=list(trips)
+    ).values_list("stop_id", "departure", "trip_id", "stop_sequence", "headsign", "pickup_type"):
+        last_seq[trip_pk] = max(seq, last_seq.get(trip_pk, seq))
+        if pickup != 1:  # 1: no pickup here
+            by_stop[stop_pk].append((dep, trip_pk, seq, headsign))
+    # A trip's last stop is where it arrives, not a departure: no 「十王駅 行き」 at 十王駅.
+    for stop_pk, items in list(by_stop.items()):
+        kept = [i for i in items if i[2] != last_seq[i[1]]]
+        if kept:
+            by_stop[stop_pk] = kept
+        else:
+            del by_stop[stop_pk]
     departures, rows = {}, {}
     for stop_pk, items in by_stop.items():
         items.sort()

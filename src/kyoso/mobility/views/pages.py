@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from kyoso.core.access import has_role, is_staff, organisations_of, require_role
@@ -19,6 +21,7 @@ from kyoso.core.http import AuthedCityRequest, CityRequest
 from kyoso.core.models import City, Role
 from kyoso.mobility import selectors, services
 from kyoso.mobility.algorithms import gtfs_rt
+from kyoso.mobility.algorithms.place_names import Place
 from kyoso.mobility.forms import (
     CrowdingForm,
     FeedUploadForm,
@@ -131,11 +134,31 @@ def gtfs_rt_alerts(request: CityRequest, city_slug: str) -> HttpResponse:
     return _gtfs_rt(request, "alerts")
 
 
-def _resolve(city: City, text: str) -> Stop | None:
+@dataclass(frozen=True)
+class _Resolved:
+    """What a search box's text became: a stop (through a place), or places to choose from."""
+
+    stop: Stop | None
+    place: Place | None
+    suggestions: tuple[Place, ...]
+
+
+def _resolve(city: City, text: str) -> _Resolved:
     if text.startswith("#") and text[1:].isdigit():
-        return Stop.objects.filter(city=city, pk=int(text[1:]), feed__is_active=True).first()
-    found = selectors.stops_search(city, text, limit=1)
-    return found[0] if found else None
+        stop = Stop.objects.filter(city=city, pk=int(text[1:]), feed__is_active=True).first()
+        return _Resolved(stop, None, ())
+    found = selectors.place_match(city, text)
+    place = found.resolved
+    if place is None:
+        return _Resolved(None, None, found.suggestions)
+    return _Resolved(selectors.place_stop(city, place), place, ())
+
+
+def _place_error(form: forms.Form, field: str, found: _Resolved) -> None:
+    if found.suggestions:
+        form.add_error(field, _("More than one place fits, or none exactly: choose one below."))
+    else:
+        form.add_error(field, _("No stop, station, facility or district found with this name."))
 
 
 def journey(request: CityRequest, city_slug: str) -> HttpResponse:
@@ -155,11 +178,13 @@ def journey(request: CityRequest, city_slug: str) -> HttpResponse:
         if abs((data["date"] - now.date()).days) > 366:
             form.add_error("date", _("Choose a date within a year of today."))
             return render(request, "mobility/journey.html", context)
-        origin, destination = _resolve(city, data["origin"]), _resolve(city, data["destination"])
+        start, end = _resolve(city, data["origin"]), _resolve(city, data["destination"])
+        origin, destination = start.stop, end.stop
         if origin is None:
-            form.add_error("origin", _("No stop or station found with this name."))
+            _place_error(form, "origin", start)
         if destination is None:
-            form.add_error("destination", _("No stop or station found with this name."))
+            _place_error(form, "destination", end)
+        context["did_you_mean"] = _did_you_mean(request, form, start, end)
         if origin is not None and destination is not None:
             depart = datetime.combine(data["date"], data["time"], tzinfo=tz)
             until = (
@@ -185,16 +210,54 @@ def journey(request: CityRequest, city_slug: str) -> HttpResponse:
                 results=results,
                 origin=origin,
                 destination=destination,
+                origin_place=start.place if start.place and start.place.kind != "stop" else None,
+                destination_place=end.place if end.place and end.place.kind != "stop" else None,
                 destination_facilities=selectors.facilities_at_stop(city, gtfs_ids),
             )
     return render(request, "mobility/journey.html", context)
 
 
+def _did_you_mean(
+    request: CityRequest, form: forms.Form, start: _Resolved, end: _Resolved
+) -> list[tuple[str, str, list[tuple[Place, str]]]]:
+    """Per unclear box: its field, label and (place, link repeating the search with it)."""
+    out = []
+    for field, found in (("origin", start), ("destination", end)):
+        label = form.fields[field].label or field
+        if found.stop is None and found.suggestions:
+            links = []
+            for place in found.suggestions:
+                query = request.GET.copy()
+                query[field] = place.name
+                links.append((place, "?" + query.urlencode()))
+            out.append((field, str(label), links))
+    return out
+
+
 def stop_names(request: CityRequest, city_slug: str) -> JsonResponse:
-    """Stop names for the search boxes' suggestions (name, English name, id)."""
-    stops = selectors.stops_search(request.city, request.GET.get("q", ""), limit=10)
+    """Names for the search boxes' suggestions: stops (as before) and places of every kind."""
+    text = request.GET.get("q", "")
+    stops = selectors.stops_search(request.city, text, limit=10)
+    found = selectors.place_match(request.city, text)
+    places = list({p.name: p for p in (found.exact or found.partial or found.close)}.values())[:10]
+    kinds = {
+        "stop": pgettext("place kind", "stop or station"),
+        "facility": pgettext("place kind", "facility"),
+        "district": pgettext("place kind", "district"),
+    }
     return JsonResponse(
-        {"stops": [{"id": s.pk, "name": s.name, "name_en": s.name_en} for s in stops]}
+        {
+            "stops": [{"id": s.pk, "name": s.name, "name_en": s.name_en} for s in stops],
+            "places": [
+                {
+                    "name": p.name,
+                    "name_en": p.name_en,
+                    "kind": p.kind,
+                    "kind_label": str(kinds[p.kind]),
+                }
+                for p in places
+            ],
+        }
     )
 
 
