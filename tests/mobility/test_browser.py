@@ -20,7 +20,7 @@ def test_stop_page_shows_departures_and_waiting_time(page, city, tiny_feed):
     page.get_by_role("link", name="病院前").click()
     page.wait_for_url(f"**/stops/{stop.pk}/")
     assert page.get_by_role("heading", name="病院前").is_visible()
-    assert page.locator("#departures table").is_visible()
+    assert page.locator("#departures").is_visible()  # cards: see test_phone.py
     assert page.get_by_text("いまの情報はありません").is_visible()
 
 

@@ -31,7 +31,9 @@ def test_stop_page_and_sign_mode(client, city, tiny_feed, django_assert_max_num_
     sign = client.get(reverse("mobility:sign", args=[city.slug, stop.pk]))
     assert 'http-equiv="refresh"' in sign.content.decode()
     partial = client.get(reverse("mobility:stop_departures", args=[city.slug, stop.pk]))
-    assert "<table" in partial.content.decode()
+    # 病院前 ends every trip: arrivals there are not departures.
+    assert "departures-updated" in partial.content.decode()
+    assert "このあと90分間に出発する便はありません。" in partial.content.decode()
 
 
 def test_journey_page_shows_legs(client, city, tiny_feed):

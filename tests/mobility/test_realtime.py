@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db.models import Max
 from django.utils import timezone
 
 from kyoso.core.errors import DomainError
 from kyoso.mobility import selectors, services
 from kyoso.mobility.algorithms import gtfs_rt
 from kyoso.mobility.algorithms.transit_simulator import Simulator, serve
-from kyoso.mobility.models import RealtimeTripUpdate, Stop, VehiclePosition
+from kyoso.mobility.models import RealtimeTripUpdate, Stop, StopTime, VehiclePosition
 
 pytestmark = pytest.mark.django_db
 
@@ -59,9 +60,18 @@ def test_consumer_polls_simulator_over_http(city, demo_feed, monkeypatch):
     assert counts["vehicles"] == VehiclePosition.objects.filter(city=city).count() >= 8
     assert counts["trip_updates"] == RealtimeTripUpdate.objects.filter(city=city).count()
     # The merged state shows up in departures and is re-published as GTFS-RT.
-    tu = RealtimeTripUpdate.objects.filter(city=city).prefetch_related("stop_time_updates").first()
-    assert tu is not None
-    stu = tu.stop_time_updates.all()[0]
+    # (A trip's last stop is an arrival, not a departure: take an update of an earlier stop.)
+    last = dict(
+        StopTime.objects.filter(feed=demo_feed)
+        .values_list("trip__trip_id")
+        .annotate(Max("stop_sequence"))
+    )
+    tu, stu = next(
+        (tu, stu)
+        for tu in RealtimeTripUpdate.objects.filter(city=city).prefetch_related("stop_time_updates")
+        for stu in tu.stop_time_updates.all()
+        if stu.stop_sequence is not None and stu.stop_sequence < last.get(tu.trip_id, 0)
+    )
     stop = Stop.objects.get(feed=demo_feed, stop_id=stu.stop_id)
     deps = selectors.departures_at(city, stop, now=now - timedelta(minutes=10), minutes=60)
     assert any(d.trip_id == tu.trip_id and d.predicted is not None for d in deps)
