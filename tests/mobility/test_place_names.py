@@ -50,3 +50,8 @@ def test_a_short_name_inside_a_longer_query_does_not_win():
 
 def test_normalise_folds_width_case_and_spaces():
     assert normalise("ＢＲＴ 河原子") == normalise("brt河原子") == "brt河原子"
+
+
+def test_one_name_at_two_operators_is_one_place():
+    places = [*PLACES, Place("日立駅", "stop", 6)]  # the bus operator's 日立駅 beside JR's
+    assert match("日立駅", places).resolved.name == "日立駅"  # type: ignore[union-attr]

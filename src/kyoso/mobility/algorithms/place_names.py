@@ -58,6 +58,10 @@ class Match:
         found = self.exact or self.partial
         if found and len({p.stop_pk for p in found}) == 1:
             return found[0]
+        # Two operators' stops of one name (JR's 日立駅 and the bus's) are one place to a rider;
+        # the planner joins them by footpaths.
+        if self.exact and len({normalise(p.name) for p in self.exact}) == 1:
+            return self.exact[0]
         return None
 
     @property
@@ -79,7 +83,8 @@ def match(query: str, places: list[Place], *, limit: int = 6) -> Match:
         return Match((), (), ())
     q_bare = _bare(q)
     keyed = [(p, normalise(p.name), normalise(p.name_en)) for p in places]
-    exact = tuple(p for p, n, e in keyed if q in (n, e) or q_bare in (n, _bare(n)))
+    exact = tuple(p for p, n, e in keyed if q in (n, e))  # the very name first
+    exact = exact or tuple(p for p, n, _e in keyed if q_bare in (n, _bare(n)))
     if exact:
         return Match(exact, (), ())
     kind = _KIND_WORDS.get(q_bare, "")  # 「病院」 alone means any hospital
