@@ -108,6 +108,23 @@ def may_take_part(user: User | AnonymousUser, city: City) -> bool:
     return memberships.exists()
 
 
+# City.rules["voting"]: who may vote in the city's decisions and participatory budgets.
+# "registered": anyone registered in the city as a resident (the citizen role, e-mail confirmed);
+# "verified": only residents whom city staff have verified (Membership.verified_resident).
+# A decision or a budget round may itself ask for verified residents; the stricter rule holds.
+VOTING_RULES = ("registered", "verified")
+
+
+def may_vote_in(user: User | AnonymousUser, city: City, *, verified: bool = False) -> bool:
+    """Return whether the person is in the city's electorate (verified residents if asked)."""
+    if not user.is_authenticated or not user.is_active or user.email_confirmed_at is None:
+        return False
+    residents = Membership.objects.filter(city=city, user=user, role=Role.CITIZEN)
+    if verified or city.rule("voting", "registered") == "verified":
+        residents = residents.filter(verified_resident=True)
+    return residents.exists()
+
+
 def require_participant(user: User | AnonymousUser, city: City) -> None:
     """Raise PermissionDeniedError unless the person may take part in the city."""
     if not may_take_part(user, city):

@@ -1,4 +1,11 @@
-from kyoso.commons.models.budgeting import BallotType, PbBallot, PbProject, PbRound, PbRule
+from kyoso.commons.models.budgeting import (
+    BallotType,
+    PbBallot,
+    PbElectorate,
+    PbProject,
+    PbRound,
+    PbRule,
+)
 from kyoso.commons.models.decisions import (
     BoardEntry,
     Decision,
@@ -59,6 +66,7 @@ __all__ = [
     "PaymentRequest",
     "PaymentStatus",
     "PbBallot",
+    "PbElectorate",
     "PbProject",
     "PbRound",
     "PbRule",

@@ -15,6 +15,12 @@ class BallotType(models.TextChoices):
     CUMULATIVE = "cumulative", _("cumulative (share points)")
 
 
+class PbElectorate(models.TextChoices):
+    # The city's voting rule (City.rules["voting"]) may ask for more: the stricter one holds.
+    RESIDENTS = "residents", _("residents of the city")
+    VERIFIED = "verified", _("verified residents")
+
+
 class PbRule(models.TextChoices):
     GREEDY = "greedy", _("greedy by votes")
     MES = "mes", _("method of equal shares")
@@ -29,6 +35,12 @@ class PbRound(models.Model):
     rule = models.CharField(_("rule"), max_length=8, choices=PbRule.choices)
     points_per_voter = models.PositiveSmallIntegerField(_("points per voter"), default=10)
     max_choices = models.PositiveSmallIntegerField(_("most projects per ballot"), default=5)
+    electorate = models.CharField(
+        _("who may vote"),
+        max_length=10,
+        choices=PbElectorate.choices,
+        default=PbElectorate.RESIDENTS,
+    )
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     result = models.JSONField(_("result"), default=dict, blank=True)

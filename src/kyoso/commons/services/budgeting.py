@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyoso.commons.models import BallotType, PbBallot, PbProject, PbRound, PbRule
-from kyoso.core.access import require_actor, require_role
+from kyoso.commons.models import BallotType, PbBallot, PbElectorate, PbProject, PbRound, PbRule
+from kyoso.core.access import may_vote_in, require_actor, require_role
 from kyoso.core.errors import ConflictError, DomainError, PermissionDeniedError
-from kyoso.core.models import City, Membership, Role, User
+from kyoso.core.models import City, Role, User
 from kyoso.core.services import audit_record
 
 if TYPE_CHECKING:
@@ -40,9 +40,16 @@ def pb_round_create(
     description: str = "",
     points_per_voter: int = 10,
     max_choices: int = 5,
+    electorate: str = PbElectorate.RESIDENTS,
 ) -> PbRound:
-    """Return a new round with its projects (code, title, cost); staff only, audited."""
+    """Return a new round with its projects (code, title, cost); staff only, audited.
+
+    ``electorate``: residents of the city, or verified residents only (the city's own voting
+    rule may ask for verified residents in every round).
+    """
     require_role(actor, city, Role.STAFF)
+    if electorate not in PbElectorate.values:
+        raise DomainError(_("Choose who may vote."), field="electorate")
     if ballot_type not in BallotType.values:
         raise DomainError(_("Choose a ballot type."), field="ballot_type")
     if rule not in PbRule.values:
@@ -58,7 +65,7 @@ def pb_round_create(
         city=city, title=title.strip()[:160] or _("Participatory budget"),
         description=description.strip(), budget=budget, ballot_type=ballot_type, rule=rule,
         opens_at=opens_at, closes_at=closes_at, points_per_voter=points_per_voter,
-        max_choices=max_choices, created_by=actor,
+        max_choices=max_choices, created_by=actor, electorate=electorate,
     )  # fmt: skip
     PbProject.objects.bulk_create(
         [
@@ -67,8 +74,9 @@ def pb_round_create(
         ]
     )
     audit_record(
-        city=city, actor=actor, action="commons.pb.create", obj=pb, details={"budget": budget}
-    )
+        city=city, actor=actor, action="commons.pb.create", obj=pb,
+        details={"budget": budget, "electorate": electorate},
+    )  # fmt: skip
     return pb
 
 
@@ -78,7 +86,10 @@ def pb_ballot_cast(*, city: City, pb: PbRound, user: User, choices: dict[str, in
     now = timezone.now()
     if pb.city_id != city.pk or not pb.opens_at <= now < pb.closes_at:
         raise ConflictError(_("This round is not open."), field="round")
-    if not Membership.objects.filter(city=city, user=user, role=Role.CITIZEN).exists():
+    verified = pb.electorate == PbElectorate.VERIFIED
+    if not may_vote_in(user, city, verified=verified):
+        if verified or city.rule("voting", "registered") == "verified":
+            raise PermissionDeniedError(_("Only verified residents of this city can vote."))
         raise PermissionDeniedError(_("Only residents of the city can vote."))
     codes = set(pb.projects.values_list("code", flat=True))
     clean = {k: int(v) for k, v in choices.items() if int(v) != 0}

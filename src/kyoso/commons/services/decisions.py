@@ -51,9 +51,9 @@ from kyoso.commons.models import (
     Trustee,
     VoterRecord,
 )
-from kyoso.core.access import is_staff
+from kyoso.core.access import is_staff, may_vote_in
 from kyoso.core.errors import ConflictError, DomainError, PermissionDeniedError
-from kyoso.core.models import City, Membership, Role, User
+from kyoso.core.models import City, Membership, User
 from kyoso.core.services import audit_record
 
 TRUSTEE_STEPS = ("announce", "deal", "confirm", "decrypt")
@@ -155,20 +155,25 @@ def decision_create(
 
 
 def may_vote(*, decision: Decision, user: User) -> bool:
-    """Return whether the person belongs to the decision's electorate."""
+    """Return whether the person belongs to the decision's electorate.
+
+    The city's voting rule (``City.rules["voting"]``) holds for every vote: where it asks for
+    verified residents, so does a group's members' vote.
+    """
     if not user.is_authenticated:
         return False
+    city = decision.city
     if decision.electorate == Electorate.MEMBERS:
-        return (
+        member = (
             decision.group_id is not None
             and GroupMember.objects.filter(
                 city_id=decision.city_id, group_id=decision.group_id, user=user
             ).exists()
         )
-    residents = Membership.objects.filter(city_id=decision.city_id, user=user, role=Role.CITIZEN)
-    if decision.electorate == Electorate.VERIFIED:
-        residents = residents.filter(verified_resident=True)
-    return residents.exists()
+        if not member or not (user.is_active and user.email_confirmed_at is not None):
+            return False
+        return city.rule("voting", "registered") != "verified" or may_vote_in(user, city)
+    return may_vote_in(user, city, verified=decision.electorate == Electorate.VERIFIED)
 
 
 def check_ballot(decision: Decision, ballot: dict[str, Any]) -> dict[str, Any]:

@@ -26,9 +26,15 @@ from kyoso.core.services.platform import (
     user_sign_up,
     user_update_preferences,
 )
+from kyoso.core.services.residency import (
+    CITY_RULES,
+    city_rule_set,
+    membership_verify_resident,
+)
 from kyoso.core.services.themes import STANDARD_THEMES, theme_catalogue_ensure, theme_resolve
 
 __all__ = [
+    "CITY_RULES",
     "ROLES_STAFF_MAY_GRANT",
     "STANDARD_THEMES",
     "SYSTEM_ACTOR_EMAIL",
@@ -36,6 +42,7 @@ __all__ = [
     "api_token_create",
     "api_token_revoke",
     "audit_record",
+    "city_rule_set",
     "consent_grant",
     "consent_revoke",
     "email_confirm",
@@ -43,6 +50,7 @@ __all__ = [
     "email_confirmation_token",
     "membership_grant",
     "membership_revoke",
+    "membership_verify_resident",
     "notification_mark_read",
     "notification_send",
     "organisation_ensure",
