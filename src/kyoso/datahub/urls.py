@@ -23,10 +23,10 @@ urlpatterns = [
 # answers at /api/action/ too, which is where ckanapi calls.
 city_urlpatterns = [
     path("api/3/action/<str:action>", ckan.action, name="ckan_action"),
-    path("api/action/<str:action>", ckan.action),
+    path("api/action/<str:action>", ckan.action, name="ckan_action_short"),
 ]
 root_urlpatterns = [
     path("ngsi-ld/v1/", include("kyoso.datahub.ngsi_ld_urls")),
     path("api/3/action/<str:action>", ckan.action_first_city, name="ckan_action_first_city"),
-    path("api/action/<str:action>", ckan.action_first_city),
+    path("api/action/<str:action>", ckan.action_first_city, name="ckan_action_first_city_short"),
 ]

@@ -64,7 +64,7 @@ def demand(request: CityRequest, city_slug: str) -> HttpResponse:
         del form.fields["rider_email"]
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return redirect(f"{reverse('login')}?next={request.path}")
+            return redirect(f"{reverse('core:login')}?next={request.path}")
         if form.is_valid():
             data = form.cleaned_data
             service = next(s for s in offered if s.code == data["service"])
