@@ -7,8 +7,10 @@ import json
 import logging
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -107,6 +109,20 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
         {"detail": [{"code": "unauthenticated", "message": "Sign in or send an API token."}]},
         status=401,
     )
+
+
+def bad_body(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    """A body that cannot be read as sent (truncated or garbled multipart, no boundary, a
+    Content-Length that lies, too many fields) is the client's fault: 400, in JSON."""
+    return api.create_response(
+        request,
+        {"detail": [{"code": "bad_request", "message": "The request body could not be read."}]},
+        status=400,
+    )
+
+
+for _exc in (MultiPartParserError, RawPostDataException, UnreadablePostError, SuspiciousOperation):
+    api.add_exception_handler(_exc, bad_body)
 
 
 @api.exception_handler(HttpError)

@@ -17,8 +17,8 @@ from kyoso.evaluation import selectors, services
 from kyoso.evaluation.models import PortfolioDecision, VerificationStatus
 from kyoso.evaluation.schemas import (
     DecisionIn,
-    DecisionOut,
     KpiStatusOut,
+    PortfolioDecisionOut,
     PortfolioRowOut,
     ReinvestmentIn,
     ReinvestmentOut,
@@ -156,13 +156,13 @@ def portfolio(request: HttpRequest, city_slug: str) -> Any:
     ]
 
 
-@router.get("/{city_slug}/decisions", response={200: list[DecisionOut], **PUBLIC_ERRORS}, auth=None)
+@router.get("/{city_slug}/decisions", response={200: list[PortfolioDecisionOut], **PUBLIC_ERRORS}, auth=None)
 def list_decisions(request: HttpRequest, city_slug: str) -> Any:
     """What the city decided about each measure, and why (public)."""
     return selectors.decisions_of(city_get(city_slug))[:500]
 
 
-@router.post("/{city_slug}/decisions", response={201: DecisionOut, **ERRORS})
+@router.post("/{city_slug}/decisions", response={201: PortfolioDecisionOut, **ERRORS})
 def record_decision(request: HttpRequest, city_slug: str, payload: DecisionIn) -> Any:
     city = city_get(city_slug)
     require_role(request.user, city, Role.STAFF)

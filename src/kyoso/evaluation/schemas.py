@@ -102,7 +102,7 @@ class DecisionIn(Schema):
     freed_budget_yen: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=0)
 
 
-class DecisionOut(Schema):
+class PortfolioDecisionOut(Schema):
     id: int
     measure: int = Field(..., alias="measure_id")
     measure_title: str = Field(..., alias="measure.title_ja")

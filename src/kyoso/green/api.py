@@ -17,6 +17,7 @@ from kyoso.core.selectors import city_get
 from kyoso.green import selectors, services
 from kyoso.green.models import Activity, AdoptedMeasure, FactorList
 from kyoso.green.schemas import (
+    ActivityImportOut,
     ActivityIn,
     ActivityOut,
     AdoptedMeasureOut,
@@ -24,7 +25,6 @@ from kyoso.green.schemas import (
     CompanyOut,
     ConsortiumOut,
     FactorListOut,
-    ImportOut,
     InvitationAnswerIn,
     InvitationOut,
     InviteIn,
@@ -116,7 +116,7 @@ def activity_create(request: HttpRequest, city_slug: str, pk: PathId, payload: A
     )
 
 
-@router.post("/{city_slug}/companies/{pk}/activities/csv", response={201: ImportOut, **ERRORS})
+@router.post("/{city_slug}/companies/{pk}/activities/csv", response={201: ActivityImportOut, **ERRORS})
 def activity_csv(request: HttpRequest, city_slug: str, pk: PathId, file: File[UploadedFile]) -> Any:
     """A bills spreadsheet (UTF-8 or Shift_JIS); any bad row leaves everything unchanged."""
     company = selectors.company_get(_user(request), city_get(city_slug), pk, manage=True)

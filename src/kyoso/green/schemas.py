@@ -79,7 +79,7 @@ class ActivityOut(Schema):
     provisional: bool
 
 
-class ImportOut(Schema):
+class ActivityImportOut(Schema):
     rows: int
 
 
@@ -100,7 +100,7 @@ class YearOut(Schema):
     per_employee: float | None
 
 
-class MeasureOut(Schema):
+class ReductionMeasureOut(Schema):
     key: str
     name: str
     capex_yen: float
@@ -120,7 +120,7 @@ class PlanOut(Schema):
     abated_t: float
     capex_yen: float
     annual_cost_yen: float
-    measures: list[MeasureOut]
+    measures: list[ReductionMeasureOut]
 
 
 class SectorOut(Schema):

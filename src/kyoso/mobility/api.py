@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -316,7 +317,12 @@ def gtfs_rt_push(
     Send the protobuf as a multipart file: the platform refuses raw bodies holding NUL bytes,
     which protobuf messages usually contain.
     """
-    data = file.read() if file is not None else request.body
+    if file is not None:
+        data = file.read()
+    elif (request.content_type or "").startswith("multipart/"):
+        raise DomainError(_("Send the feed as the multipart field “file”."), field="file")
+    else:
+        data = request.body
     return services.realtime_push(
         city=city_get(city_slug),
         actor=request.user,  # type: ignore[arg-type]

@@ -20,14 +20,12 @@ from kyoso.vision.models import Theme
 from kyoso.vision.schemas import (
     ActualIn,
     ActualOut,
-    CommentIn,
-    CommentOut,
     CostIn,
     CostOut,
     EndorseIn,
     EndorseOut,
-    ImportOut,
     KpiDetailOut,
+    KpiImportOut,
     KpiIn,
     KpiOut,
     KpiPatch,
@@ -39,6 +37,8 @@ from kyoso.vision.schemas import (
     ThemeIn,
     ThemeOut,
     ThemePatch,
+    VisionCommentIn,
+    VisionCommentOut,
     VisionIn,
     VisionOut,
 )
@@ -175,7 +175,7 @@ def export_actuals(request: HttpRequest, city_slug: str) -> Any:
     return response
 
 
-@router.post("/{city_slug}/actuals/import", response={200: ImportOut, **ERRORS})
+@router.post("/{city_slug}/actuals/import", response={200: KpiImportOut, **ERRORS})
 def import_actuals(request: HttpRequest, city_slug: str, file: UploadedFile = File(...)) -> Any:  # noqa: B008
     """Upload a CSV with the columns kpi_code, year, value, note; all rows or none are stored."""
     city = city_get(city_slug)
@@ -286,8 +286,8 @@ def withdraw(request: HttpRequest, city_slug: str, theme: str | None = None) -> 
     }
 
 
-@router.post("/{city_slug}/comments", response={201: CommentOut, **ERRORS})
-def post_comment(request: HttpRequest, city_slug: str, payload: CommentIn) -> Any:
+@router.post("/{city_slug}/comments", response={201: VisionCommentOut, **ERRORS})
+def post_comment(request: HttpRequest, city_slug: str, payload: VisionCommentIn) -> Any:
     city = city_get(city_slug)
     measure = None
     if payload.measure is not None:

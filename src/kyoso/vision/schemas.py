@@ -157,7 +157,7 @@ class ActualIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class ImportOut(Schema):
+class KpiImportOut(Schema):
     created: int
     updated: int
     kpis: list[str]
@@ -237,14 +237,14 @@ class EndorseOut(Schema):
     count: int
 
 
-class CommentIn(Schema):
+class VisionCommentIn(Schema):
     body: str = Field(..., min_length=1, max_length=2000)
     stance: str = Field("support", pattern=r"^(support|concern|question)$")
     theme: str | None = Field(None, pattern=CODE)
     measure: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
-class CommentOut(Schema):
+class VisionCommentOut(Schema):
     id: int
     body: str
     stance: str
