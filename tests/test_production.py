@@ -396,3 +396,36 @@ def test_error_pages_are_japanese_with_a_way_back(site: Site) -> None:
     assert status in {302, 403}
     status, headers, body = client.get("/favicon.ico")
     assert status == 200 and headers["content-type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+
+
+def test_the_documented_production_commands_need_health_keys_only_where_health_data_is_used(
+    tmp_path: Path,
+) -> None:
+    """README's "Running on PostgreSQL" order: collectstatic needs no health keys; check,
+    migrate and serve refuse to run without them instead of serving health data unprotected."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "KYOSO_"))},
+        "KYOSO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": "",
+        "KYOSO_VAR_DIR": str(tmp_path / "var"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "DJANGO_SETTINGS_MODULE": "kyoso.settings",
+    }
+    log = tmp_path / "commands.log"
+    _run(["collectstatic", "--no-input", "-v0"], env, log)
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+    for args in (["check"], ["serve", "--port", str(_free_port())]):
+        result = subprocess.run(
+            [sys.executable, "-m", "kyoso", *args], env=env, capture_output=True, text=True,
+            timeout=300, check=False,
+        )  # fmt: skip
+        assert result.returncode != 0, f"kyoso {args[0]} ran without the health keys"
+        assert "KYOSO_HEALTH_KEYS" in result.stderr
+    keyed = {
+        **env,
+        "KYOSO_HEALTH_KEYS": Fernet.generate_key().decode(),
+        "KYOSO_HEALTH_INDEX_KEY": secrets.token_urlsafe(32),
+    }
+    _run(["check"], keyed, log)

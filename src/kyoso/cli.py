@@ -55,6 +55,7 @@ def serve(args: list[str]) -> int:
     port = _option(args, "--port", os.environ.get("KYOSO_PORT", "8000"))
     workers = _option(args, "--workers", os.environ.get("WEB_CONCURRENCY", "2"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kyoso.settings")
+    _refuse_unsafe_start()
     cmd = [
         sys.executable, "-m", "gunicorn", "kyoso.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", workers, "--threads", "4",
@@ -62,6 +63,17 @@ def serve(args: list[str]) -> int:
     ]  # fmt: skip
     os.execv(sys.executable, cmd)  # noqa: S606 - the server replaces this process
     return 0  # pragma: no cover - execv does not return
+
+
+def _refuse_unsafe_start() -> None:
+    """Exit before serving when a serious system check fails (e.g. production without health keys)."""
+    import django
+    from django.core import checks
+
+    django.setup()
+    serious = [m for m in checks.run_checks(tags=["kyoso_health"]) if m.is_serious()]
+    if serious:
+        sys.exit("\n".join(str(m) for m in serious))
 
 
 def _seal_ledgers() -> None:

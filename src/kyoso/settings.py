@@ -316,12 +316,10 @@ KYOSO_LLM_MODEL = os.environ.get("KYOSO_LLM_MODEL", "")
 
 # Health records: payloads are encrypted with these Fernet keys (newest first; rotate by putting
 # a new key first and running `kyoso health-rotate-keys`), kept outside the database. In
-# development they are derived from SECRET_KEY; production refuses to start without them.
+# development they are derived from SECRET_KEY. In production `migrate`, `check` and `kyoso serve`
+# refuse to run without them (health.E001) and nothing reads or writes health data; commands that
+# never touch it, such as `collectstatic`, do not need them.
 KYOSO_HEALTH_KEYS = env_list("KYOSO_HEALTH_KEYS", "")
 KYOSO_HEALTH_INDEX_KEY = os.environ.get("KYOSO_HEALTH_INDEX_KEY", "")
 # STUN/TURN servers for online visits, as JSON RTCIceServer list; empty: peers on one network.
 KYOSO_ICE_SERVERS = os.environ.get("KYOSO_ICE_SERVERS", "[]")
-if PRODUCTION and not (KYOSO_HEALTH_KEYS and KYOSO_HEALTH_INDEX_KEY):
-    raise ImproperlyConfigured(
-        "KYOSO_HEALTH_KEYS and KYOSO_HEALTH_INDEX_KEY must be set in production (health data)."
-    )

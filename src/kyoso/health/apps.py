@@ -10,6 +10,7 @@ class HealthConfig(AppConfig):
     verbose_name = _("Health and care")
 
     def ready(self) -> None:
+        import kyoso.health.keys  # noqa: F401 - registers the health.E001 system check
         from kyoso.core.registry import SCHEDULED_TASKS, Module, ScheduledTask, register_module
 
         # The worker reminds the day before: every 15 minutes, appointments in the next 24 hours.
